@@ -1,0 +1,19 @@
+"""qtiexport: write a quiz once as JSON, get IMS QTI 2.1 and SCORM 1.2 packages (public API, re-exports only)."""
+
+from ._version import __version__
+from .api import load, source_files
+from .errors import BuildError, Diagnostic, InputError, QtiexportError, UnknownTargetError, UsageError
+from .model import Quiz
+
+__all__ = [
+    "BuildError",
+    "Diagnostic",
+    "InputError",
+    "QtiexportError",
+    "Quiz",
+    "UnknownTargetError",
+    "UsageError",
+    "__version__",
+    "load",
+    "source_files",
+]

@@ -1,0 +1,141 @@
+"""The command-line interface; the only module that uses click, prints, or chooses exit codes."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from ._version import __version__
+from .errors import Diagnostic, QtiexportError, UsageError
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+EXIT_INTERNAL = 70
+
+EXIT_CODES_HELP = (
+    "Exit codes: 0 success; 1 invalid input (or an invalid package for check); 2 usage error "
+    "(unknown option, missing file); 70 internal error (a bug: please report it with --debug output)."
+)
+
+
+def _guarded(command):
+    """Turn library errors into located messages and exit codes, and any other exception into a short note."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        ctx = click.get_current_context()
+        debug = bool(ctx.find_root().params.get("debug"))
+        try:
+            return command(*args, **kwargs)
+        except UsageError as exc:
+            raise click.UsageError(str(exc)) from exc
+        except QtiexportError as exc:
+            click.echo(str(exc), err=True)
+            ctx.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the user sees no traceback unless asking for one
+            if debug:
+                traceback.print_exc()
+            else:
+                click.echo(f"qtiexport: internal error: {type(exc).__name__}: {exc}", err=True)
+                click.echo("Run again with --debug for details, and please report it.", err=True)
+            ctx.exit(EXIT_INTERNAL)
+
+    return wrapper
+
+
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=EXIT_CODES_HELP,
+)
+@click.version_option(__version__, "--version", prog_name="qtiexport", message="%(prog)s %(version)s")
+@click.option("--debug", is_flag=True, help="Show a traceback when something unexpected fails.")
+def cli(debug: bool) -> None:
+    """Turn quiz sources (JSON) into IMS QTI 2.1 and SCORM 1.2 packages.
+
+    Sources follow the published schema schemas/quiz.schema.json.
+    """
+
+
+def _sources(paths: tuple[str, ...]) -> list[Path]:
+    from .reader import source_files
+
+    for entry in map(Path, paths):
+        if not entry.exists():
+            raise UsageError(f"{entry}: no such file or directory")
+    files = source_files(list(paths))
+    if not files:
+        raise UsageError(f"no *.json files in {', '.join(paths)}")
+    return files
+
+
+def _render(diagnostics: list[Diagnostic]) -> None:
+    for diagnostic in diagnostics:
+        click.echo(str(diagnostic), err=True)
+
+
+@cli.command(epilog=EXIT_CODES_HELP)
+@click.argument("sources", nargs=-1, required=True, metavar="SOURCE...")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: one line per problem on stderr (FILE:LINE:COL: /pointer: message). "
+    "json: a report on stdout for CI tools.",
+)
+@_guarded
+def validate(sources: tuple[str, ...], output_format: str) -> None:
+    """Check quiz sources against the format; report every problem at once.
+
+    SOURCE is a quiz file, or a directory meaning every *.json file directly in it.
+    """
+    from .errors import InputError
+    from .reader import load
+
+    files = _sources(sources)
+    report = []
+    diagnostics: list[Diagnostic] = []
+    for path in files:
+        try:
+            quiz = load(path)
+        except InputError as exc:
+            diagnostics += exc.diagnostics
+            report.append({"file": str(path), "valid": False, "problems": len(exc.diagnostics)})
+            if output_format == "text":
+                _render(list(exc.diagnostics))
+            continue
+        count = len(quiz.questions)
+        report.append({"file": str(path), "valid": True, "problems": 0, "questions": count})
+        if output_format == "text":
+            click.echo(f"{path}: valid ({count} question{'s' if count != 1 else ''})")
+    invalid = sum(1 for r in report if not r["valid"])
+    if output_format == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "valid": invalid == 0,
+                    "files": report,
+                    "diagnostics": [d.as_dict() for d in diagnostics],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+    elif invalid:
+        click.echo(f"{invalid} of {len(report)} source{'s' if len(report) != 1 else ''} invalid", err=True)
+    if invalid:
+        click.get_current_context().exit(EXIT_INVALID)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the command line; `argv` defaults to sys.argv[1:]."""
+    cli.main(args=argv if argv is not None else sys.argv[1:], prog_name="qtiexport")

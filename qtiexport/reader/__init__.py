@@ -1,0 +1,77 @@
+"""Reads a quiz source (a JSON file or already-parsed data) into the model, or raises InputError with every problem."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..errors import Diagnostic, InputError
+from ..model import Quiz
+from . import build, jsontext, schema
+
+__all__ = ["load", "load_text", "source_files"]
+
+
+def load(source: str | os.PathLike | dict) -> Quiz:
+    """Return the quiz in `source` (a path to a JSON file, or a dict already parsed).
+
+    Raises `InputError` carrying every problem found, each with its JSON pointer and, for files,
+    its line and column.
+    """
+    if isinstance(source, dict):
+        return _check(source, origin="<data>", text=None)
+    path = Path(source)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise InputError(str(path), [Diagnostic("", f"cannot read the file: {reason}", file=str(path))]) from None
+    return load_bytes(raw, str(path))
+
+
+def load_bytes(raw: bytes, origin: str) -> Quiz:
+    """Return the quiz in the JSON bytes `raw`; `origin` names it in diagnostics."""
+    text, problems = jsontext.decode(raw)
+    if text is None:
+        raise InputError(origin, [d.located(d.line, d.column, origin) for d in problems])
+    return load_text(text, origin)
+
+
+def load_text(text: str, origin: str = "<text>") -> Quiz:
+    """Return the quiz in the JSON `text`; `origin` names it in diagnostics."""
+    parsed = jsontext.parse(text)
+    if parsed.problems:
+        raise InputError(origin, [d.located(d.line, d.column, origin) for d in parsed.problems])
+    return _check(parsed.data, origin=origin, text=text, suspicious=parsed.suspicious)
+
+
+def _check(data: object, *, origin: str, text: str | None, suspicious: bool = False) -> Quiz:
+    try:
+        found = schema.problems(data) + build.semantic_problems(data)
+    except RecursionError:
+        found = [("", "the JSON nests too deeply to be a quiz; check the brackets", False)]
+    if not found and not suspicious:
+        return build.to_model(data, origin)
+
+    file = origin if text is not None else None
+    positions = jsontext.Positions(text) if text is not None else None
+    diagnostics = jsontext.suspicious_problems(positions) if positions else []
+    for pointer, message, at_key in found:
+        where = positions.locate(pointer, key=at_key) if positions else None
+        line, column = where if where else (None, None)
+        diagnostics.append(Diagnostic(pointer, message, line=line, column=column, file=file))
+    diagnostics = [d.located(d.line, d.column, file) for d in diagnostics]
+    if not diagnostics:  # suspicious was a false alarm
+        return build.to_model(data, origin)
+    raise InputError(origin, diagnostics)
+
+
+def source_files(paths: list[str | os.PathLike]) -> list[Path]:
+    """Return the quiz files named by `paths`: a file as given, a directory as every `*.json` directly in it, sorted."""
+    out: list[Path] = []
+    for entry in map(Path, paths):
+        if entry.is_dir():
+            out += sorted(p for p in entry.glob("*.json") if p.is_file())
+        else:
+            out.append(entry)
+    return out

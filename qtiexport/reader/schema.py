@@ -1,0 +1,158 @@
+"""The published JSON Schema of the quiz format: loading it from the package and turning its errors into advice."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from functools import lru_cache
+from importlib import resources
+
+from ..errors import to_pointer
+
+SCHEMA_RESOURCE = ("schemas", "quiz.schema.json")
+
+_JSON_TYPES = {
+    dict: "an object",
+    list: "an array",
+    str: "a string",
+    bool: "true or false",
+    int: "a number",
+    float: "a number",
+    type(None): "null",
+}
+_TYPE_NAMES = {
+    "object": "an object",
+    "array": "an array",
+    "string": "a string",
+    "number": "a number",
+    "integer": "a whole number",
+    "boolean": "true or false",
+    "null": "null",
+}
+_QUESTION_DEFS = {"single_choice": "singleChoice", "multiple_response": "multipleResponse", "true_false": "trueFalse"}
+
+
+def schema_text() -> str:
+    """Return the JSON Schema shipped inside the installed package."""
+    return resources.files("qtiexport").joinpath(*SCHEMA_RESOURCE).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def schema() -> dict:
+    return json.loads(schema_text())
+
+
+@lru_cache(maxsize=1)
+def validator():
+    """Return the compiled Draft 2020-12 validator (built once per process)."""
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(schema())
+
+
+def _kind(value: object) -> str:
+    return _JSON_TYPES.get(type(value), type(value).__name__)
+
+
+def _question_types_with(name: str) -> list[str]:
+    defs = schema()["$defs"]
+    return [t for t, d in _QUESTION_DEFS.items() if name in defs[d]["properties"]]
+
+
+def problems(data: object) -> list[tuple[str, str, bool]]:
+    """Return (pointer, message, at_key) for every schema violation in `data`, each message saying what to do."""
+    found: list[tuple[str, str, bool]] = []
+    for error in validator().iter_errors(data):
+        found.extend(_advice(error))
+    unique = list(dict.fromkeys(found))
+    return unique
+
+
+def _advice(error) -> list[tuple[str, str, bool]]:
+    path = list(error.absolute_path)
+    pointer = to_pointer(path)
+    keyword = error.validator
+    value = error.validator_value
+    instance = error.instance
+    sub = error.schema if isinstance(error.schema, dict) else {}
+    where = path[-1] if path else None
+
+    if keyword == "additionalProperties" and isinstance(instance, dict):
+        allowed = sorted(sub.get("properties", {}))
+        out = []
+        for name in instance:
+            if name in sub.get("properties", {}):
+                continue
+            other = _question_types_with(name) if "type" in allowed and "prompt" in allowed else []
+            if other:
+                kind = instance.get("type")
+                message = (
+                    f'"{name}" does not apply to a {kind} question (only to {", ".join(other)}); '
+                    'remove it or change "type"'
+                )
+            else:
+                close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+                hint = f'did you mean "{close[0]}"? ' if close else ""
+                message = f'unknown property "{name}": {hint}allowed here: {", ".join(allowed)}; remove or rename it'
+            out.append((pointer + to_pointer([name]), message, True))
+        return out
+    if keyword == "required":
+        missing = [name for name in value if isinstance(instance, dict) and name not in instance]
+        out = []
+        for name in missing:
+            description = sub.get("properties", {}).get(name, {}).get("description", "")
+            hint = f" ({description[:1].lower()}{description[1:].rstrip('.')})" if description else ""
+            out.append((pointer, f'missing required property "{name}"{hint}: add it', False))
+        return out
+    if keyword == "oneOf" and not path:
+        if isinstance(instance, dict) and "sections" in instance and "questions" in instance:
+            return [("/questions", 'a quiz has either "sections" or "questions", not both; '
+                     'move these questions into a section or drop "sections"', True)]
+        return [("", 'a quiz needs questions: add "questions" (a list of questions) or "sections" '
+                 "(a list of sections, each with its questions)", False)]
+    if keyword == "type":
+        expected = value if isinstance(value, list) else [value]
+        names = " or ".join(_TYPE_NAMES.get(t, t) for t in expected)
+        return [(pointer, f"must be {names}, not {_kind(instance)}; change the value", False)]
+    if keyword == "enum":
+        options = ", ".join(json.dumps(v) for v in value)
+        if where == "type":
+            return [(pointer, f"unknown question type {json.dumps(instance)}; use one of {options}", False)]
+        return [(pointer, f"{json.dumps(instance)} is not allowed here; use one of {options}", False)]
+    if keyword == "const":
+        return [(pointer, f"must be {json.dumps(value)}", False)]
+    if keyword == "pattern":
+        if value == "\\S":
+            return [(pointer, "is empty or only white space; write the text, or remove the property if it is optional", False)]
+        if value.startswith("^[A-Za-z_]"):
+            return [(pointer, f"{json.dumps(instance)} is not a valid identifier; start with a letter or \"_\" "
+                     'and use only letters, digits, "_", "." and "-" (no spaces)', False)]
+        if where == "language":
+            return [(pointer, f'{json.dumps(instance)} is not a BCP 47 language tag; write one such as "en", "en-GB" or "pt-BR"', False)]
+        return [(pointer, f"{json.dumps(instance)} does not match the pattern {value}", False)]
+    if keyword == "maxLength":
+        return [(pointer, f"is {len(instance)} characters long; at most {value} are allowed here, shorten it", False)]
+    if keyword == "minItems":
+        noun = "choices" if where == "choices" else "items"
+        if where in ("questions", "sections"):
+            noun = where
+        return [(pointer, f"has {len(instance)} {noun}; at least {value} are needed, add more", False)]
+    if keyword == "maxItems":
+        if where == "choices":
+            return [(pointer, f"has {len(instance)} choices; a question may have at most {value} "
+                     "(SCORM 1.2 reports each choice as one character, a-z or 0-9); split the question", False)]
+        return [(pointer, f"has {len(instance)} items; at most {value} are allowed", False)]
+    if keyword == "exclusiveMinimum":
+        return [(pointer, f"must be greater than {value} (found {instance}); use a positive number", False)]
+    if keyword in ("minimum", "maximum"):
+        low, high = sub.get("minimum"), sub.get("maximum")
+        if sub.get("exclusiveMinimum") is not None:
+            return [(pointer, f"must be greater than {sub['exclusiveMinimum']} and at most {high} (found {instance})", False)]
+        if low is not None and high is not None:
+            unit = " percent" if where == "passingScore" else ""
+            return [(pointer, f"must be between {low} and {high}{unit} (found {instance}); change the value", False)]
+        return [(pointer, error.message, False)]
+    if keyword == "minProperties":
+        allowed = ", ".join(sorted(sub.get("properties", {})))
+        return [(pointer, f"is an empty object; give at least one of {allowed}, or remove it", False)]
+    return [(pointer, error.message, False)]

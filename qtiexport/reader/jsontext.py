@@ -51,17 +51,35 @@ def parse(text: str) -> ParseResult:
         result.suspicious = True
         return float(name)
 
+    if text.startswith("\ufeff"):
+        text = text[1:]
     try:
         result.data = json.loads(text, object_pairs_hook=pairs_hook, parse_constant=constant_hook)
     except json.JSONDecodeError as exc:
         result.problems.append(
-            Diagnostic("", f"invalid JSON: {exc.msg}; fix the syntax here", line=exc.lineno, column=exc.colno)
+            Diagnostic("", f"invalid JSON: {exc.msg}; {_syntax_advice(exc)}", line=exc.lineno, column=exc.colno)
         )
     except RecursionError:
         result.problems.append(
             Diagnostic("", "the JSON nests too deeply to be a quiz; check the brackets", line=1, column=1)
         )
     return result
+
+
+def _syntax_advice(exc: json.JSONDecodeError) -> str:
+    """Return what to do about a JSON syntax error, in the author's terms."""
+    before = exc.doc[: exc.pos].rstrip()
+    if not exc.doc[exc.pos :].strip():
+        if not before:
+            return "the file is empty; write the quiz as a JSON object"
+        return "the file ends before the JSON is complete; close every open { and [ and every string"
+    if before.endswith(",") and exc.doc[exc.pos : exc.pos + 1] in "}]":
+        return "remove the trailing comma before this bracket (JSON allows none)"
+    if exc.msg.startswith("Expecting ',' delimiter"):
+        return "add a comma between the two entries"
+    if exc.msg.startswith("Invalid control character"):
+        return "write line breaks and tabs inside a string as \\n and \\t"
+    return "fix the syntax here"
 
 
 class Positions:

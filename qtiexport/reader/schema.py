@@ -50,8 +50,24 @@ def validator():
     return Draft202012Validator(schema())
 
 
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun if count == 1 else noun + 's'}"
+
+
+def _found(value: object) -> str:
+    return json.dumps(value) if not isinstance(value, float) or value == value and abs(value) != float("inf") else "a non-finite number"
+
+
 def _kind(value: object) -> str:
     return _JSON_TYPES.get(type(value), type(value).__name__)
+
+
+class _LazyQuestionProperties(dict):
+    def get(self, key, default=None):
+        return schema()["$defs"]["singleChoice"]["properties"].get(key, default)
+
+
+_QUESTION_PROPERTIES = _LazyQuestionProperties()
 
 
 def _question_types_with(name: str) -> list[str]:
@@ -93,14 +109,16 @@ def _advice(error) -> list[tuple[str, str, bool]]:
             else:
                 close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
                 hint = f'did you mean "{close[0]}"? ' if close else ""
-                message = f'unknown property "{name}": {hint}allowed here: {", ".join(allowed)}; remove or rename it'
+                shown = json.dumps(name, ensure_ascii=False)
+                message = f"unknown property {shown}: {hint}allowed here: {', '.join(allowed)}; remove or rename it"
             out.append((pointer + to_pointer([name]), message, True))
         return out
     if keyword == "required":
         missing = [name for name in value if isinstance(instance, dict) and name not in instance]
         out = []
         for name in missing:
-            description = sub.get("properties", {}).get(name, {}).get("description", "")
+            described = sub.get("properties", {}).get(name) or _QUESTION_PROPERTIES.get(name, {})
+            description = described.get("description", "")
             hint = f" ({description[:1].lower()}{description[1:].rstrip('.')})" if description else ""
             out.append((pointer, f'missing required property "{name}"{hint}: add it', False))
         return out
@@ -133,24 +151,22 @@ def _advice(error) -> list[tuple[str, str, bool]]:
     if keyword == "maxLength":
         return [(pointer, f"is {len(instance)} characters long; at most {value} are allowed here, shorten it", False)]
     if keyword == "minItems":
-        noun = "choices" if where == "choices" else "items"
-        if where in ("questions", "sections"):
-            noun = where
-        return [(pointer, f"has {len(instance)} {noun}; at least {value} are needed, add more", False)]
+        noun = {"choices": "choice", "questions": "question", "sections": "section"}.get(where, "item")
+        return [(pointer, f"has {_plural(len(instance), noun)}; at least {value} {'is' if value == 1 else 'are'} needed, add more", False)]
     if keyword == "maxItems":
         if where == "choices":
             return [(pointer, f"has {len(instance)} choices; a question may have at most {value} "
                      "(SCORM 1.2 reports each choice as one character, a-z or 0-9); split the question", False)]
         return [(pointer, f"has {len(instance)} items; at most {value} are allowed", False)]
     if keyword == "exclusiveMinimum":
-        return [(pointer, f"must be greater than {value} (found {instance}); use a positive number", False)]
+        return [(pointer, f"must be greater than {value} (found {_found(instance)}); use a positive number", False)]
     if keyword in ("minimum", "maximum"):
         low, high = sub.get("minimum"), sub.get("maximum")
         if sub.get("exclusiveMinimum") is not None:
-            return [(pointer, f"must be greater than {sub['exclusiveMinimum']} and at most {high} (found {instance})", False)]
+            return [(pointer, f"must be greater than {sub['exclusiveMinimum']} and at most {high} (found {_found(instance)}); change the value", False)]
         if low is not None and high is not None:
             unit = " percent" if where == "passingScore" else ""
-            return [(pointer, f"must be between {low} and {high}{unit} (found {instance}); change the value", False)]
+            return [(pointer, f"must be between {low} and {high}{unit} (found {_found(instance)}); change the value", False)]
         return [(pointer, error.message, False)]
     if keyword == "minProperties":
         allowed = ", ".join(sorted(sub.get("properties", {})))

@@ -36,19 +36,19 @@ CASES = [
   "id": "quiz"
   "title": "Quiz"
 }
-""", "", 3, 3, "invalid JSON", "Expecting ',' delimiter", "fix the syntax"),
+""", "", 3, 3, "invalid JSON", "Expecting ',' delimiter", "add a comma"),
     _case("syntax-trailing-comma", """
 {
   "id": "quiz",
   "title": "Quiz",
 }
-""", "", 4, 1, "invalid JSON", "fix the syntax"),
+""", "", 4, 1, "invalid JSON", "remove the trailing comma"),
     _case("syntax-unclosed-brace-at-eof", """
 {
   "id": "quiz",
   "title": "Quiz"
-""", "", 4, 1, "invalid JSON", "fix the syntax"),
-    _case("syntax-empty-file", "\n", "", 1, 1, "invalid JSON: Expecting value"),
+""", "", 4, 1, "invalid JSON", "ends before the JSON is complete"),
+    _case("syntax-empty-file", "\n", "", 1, 1, "invalid JSON: Expecting value", "the file is empty"),
     # --- wrong types ---------------------------------------------------------------------------
     _case("type-title-number", """
 {
@@ -720,7 +720,7 @@ CASES = [
     }
   ]
 }
-""", "/questions/0/choices", 9, 18, "has 1 choices; at least 2", "add more"),
+""", "/questions/0/choices", 9, 18, "has 1 choice; at least 2 are needed", "add more"),
     _case("empty-sections", """
 {
   "id": "quiz",

@@ -1,7 +1,7 @@
 """qtiexport: write a quiz once as JSON, get IMS QTI 2.1 and SCORM 1.2 packages (public API, re-exports only)."""
 
 from ._version import __version__
-from .api import load, source_files
+from .api import build, check, export, load, source_files, targets
 from .errors import BuildError, Diagnostic, InputError, QtiexportError, UnknownTargetError, UsageError
 from .model import Quiz
 
@@ -14,6 +14,10 @@ __all__ = [
     "UnknownTargetError",
     "UsageError",
     "__version__",
+    "build",
+    "check",
+    "export",
     "load",
     "source_files",
+    "targets",
 ]

@@ -1,7 +1,67 @@
-"""The library's facade: load a quiz source into the model; export it to a target package."""
+"""The library's facade: load a quiz source; build or export it to a target package; check a built package."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
+from .errors import UsageError
+from .model import Quiz
 from .reader import load, source_files
 
-__all__ = ["load", "source_files"]
+__all__ = ["build", "check", "export", "load", "source_files", "targets"]
+
+
+def targets() -> list[str]:
+    """Return the names of the available targets."""
+    from .targets import WRITERS
+
+    return sorted(WRITERS)
+
+
+def build(quiz: Quiz, target: str, ctx=None):
+    """Return the Package of `quiz` for `target` without writing anything."""
+    from .targets import BuildContext, get_writer
+
+    return get_writer(target).build(quiz, ctx or BuildContext.from_environment())
+
+
+def export(quiz: Quiz, target: str, path: str | os.PathLike, ctx=None) -> Path:
+    """Write the `target` package of `quiz` and return its path.
+
+    `path` is the zip to write, or an existing directory, in which case the zip is
+    `<quiz id>-<target>.zip` inside it. The zip is written to a temporary file and renamed into
+    place, so a failure never leaves a half-written package. Time stamps come from
+    SOURCE_DATE_EPOCH (or a fixed default), so the same quiz gives the same bytes.
+    """
+    from .targets import BuildContext, get_writer
+
+    writer = get_writer(target)
+    out = Path(path)
+    if out.is_dir():
+        out = out / writer.file_name(quiz)
+    elif not out.parent.is_dir():
+        raise UsageError(f"{out.parent}: no such directory")
+    return writer.write(quiz, out, ctx or BuildContext.from_environment())
+
+
+def check(path: str | os.PathLike, standards: str | os.PathLike | None = None):
+    """Return the Inspection of the package zip at `path`.
+
+    Checks zip safety, the manifest, files against members, identifier references and the
+    target's own rules; with a standards folder (`standards`, or QTIEXPORT_STANDARDS) every XML
+    document is also validated against the official schemas.
+    """
+    from .packaging.check import inspect_package
+    from .packaging.xsd import Standards, StandardsError
+    from .targets import WRITERS
+
+    try:
+        located = Standards.locate(standards)
+    except StandardsError as exc:
+        raise UsageError(str(exc)) from None
+    report = inspect_package(Path(path), located)
+    for writer in WRITERS.values():
+        if writer.check and report.manifest_kind == writer.manifest_kind:
+            writer.check(report)
+    return report

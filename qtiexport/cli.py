@@ -136,6 +136,126 @@ def validate(sources: tuple[str, ...], output_format: str) -> None:
         click.get_current_context().exit(EXIT_INVALID)
 
 
+def _load_all(files: list[Path]):
+    """Return the quizzes in `files`, or raise InputError carrying the problems of every invalid one."""
+    from .errors import InputError
+    from .reader import load
+
+    quizzes, diagnostics = [], []
+    for path in files:
+        try:
+            quizzes.append(load(path))
+        except InputError as exc:
+            diagnostics += exc.diagnostics
+    if diagnostics:
+        raise InputError(", ".join(str(p) for p in files), diagnostics)
+    return quizzes
+
+
+@cli.command(epilog=EXIT_CODES_HELP)
+@click.argument("sources", nargs=-1, required=True, metavar="SOURCE...")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("dist"),
+    show_default=True,
+    help="Folder for the packages (created if missing).",
+)
+@click.option(
+    "-t",
+    "--target",
+    "target_names",
+    multiple=True,
+    metavar="TARGET",
+    help="Package format to build: qti21 or scorm12; repeat for several. Default: every target.",
+)
+@_guarded
+def build(sources: tuple[str, ...], output: Path, target_names: tuple[str, ...]) -> None:
+    """Build packages from quiz sources: OUTPUT/<quiz id>-<target>.zip.
+
+    SOURCE is a quiz file, or a directory meaning every *.json file directly in it. Every source
+    is checked first; if any is invalid, all problems are reported and nothing is written.
+    Time stamps come from SOURCE_DATE_EPOCH (default 1980-01-01), so the same source always
+    gives byte-identical zips.
+    """
+    from .api import targets
+    from .targets import BuildContext, get_writer
+
+    writers = [get_writer(name) for name in (target_names or targets())]
+    files = _sources(sources)
+    ctx = BuildContext.from_environment()
+    quizzes = _load_all(files)
+    ids: dict[str, Path] = {}
+    for path, quiz in zip(files, quizzes):
+        if quiz.id in ids:
+            raise UsageError(f"{path} and {ids[quiz.id]} both have the quiz id {quiz.id!r}; their packages "
+                             "would overwrite each other")
+        ids[quiz.id] = path
+    output.mkdir(parents=True, exist_ok=True)
+    jobs = [(quiz, writer) for quiz in quizzes for writer in writers]
+    written = []
+    with click.progressbar(jobs, label="Building", file=sys.stderr) if len(jobs) > 2 else _plain(jobs) as bar:
+        for quiz, writer in bar:
+            written.append(writer.write(quiz, output / writer.file_name(quiz), ctx))
+    _render(ctx.warnings)
+    for path in written:
+        click.echo(f"wrote {path}")
+
+
+class _plain:
+    """A stand-in for click.progressbar when there is too little to show progress for."""
+
+    def __init__(self, items):
+        self.items = items
+
+    def __enter__(self):
+        return self.items
+
+    def __exit__(self, *exc):
+        return False
+
+
+@cli.command(epilog=EXIT_CODES_HELP)
+@click.argument("packages", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path),
+                metavar="PACKAGE.zip...")
+@click.option(
+    "--standards",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of the official IMS and ADL schemas (as in shared/standards); default: $QTIEXPORT_STANDARDS. "
+    "Without it, XSD validation is skipped (and said so).",
+)
+@_guarded
+def check(packages: tuple[Path, ...], standards: Path | None) -> None:
+    """Check built packages: zip safety, manifest, files, references, and the official schemas.
+
+    Exit 0 when every package is valid, 1 otherwise.
+    """
+    from .api import check as check_package
+
+    failed = 0
+    for path in packages:
+        if not path.exists():
+            raise UsageError(f"{path}: no such file")
+        report = check_package(path, standards)
+        for finding in report.findings:
+            click.echo(str(finding), err=True)
+        if report.findings:
+            failed += 1
+            click.echo(f"{path}: INVALID ({len(report.findings)} problem{'s' if len(report.findings) != 1 else ''})",
+                       err=True)
+            continue
+        if report.xsd_skipped:
+            click.echo(f"{path}: valid package structure; XSD validation SKIPPED: no schema folder "
+                       "(give --standards DIR or set QTIEXPORT_STANDARDS)")
+        else:
+            click.echo(f"{path}: valid ({report.validated} XML documents valid against the official schemas)")
+    if failed:
+        click.get_current_context().exit(EXIT_INVALID)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the command line; `argv` defaults to sys.argv[1:]."""
     cli.main(args=argv if argv is not None else sys.argv[1:], prog_name="qtiexport")

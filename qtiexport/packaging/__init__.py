@@ -1,0 +1,1 @@
+"""Packages as files: ordered members, IMS content-packaging manifests, deterministic zips, official-schema checks; nothing about quizzes."""

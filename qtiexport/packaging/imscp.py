@@ -1,0 +1,55 @@
+"""IMS Content Packaging manifests (resources, files, dependencies), shared by the QTI 2.1 and SCORM 1.2 targets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lxml import etree
+from lxml.builder import ElementMaker
+
+from .package import MANIFEST
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One `<resource>`: its files are listed in the manifest and must all be members of the package."""
+
+    identifier: str
+    type: str
+    href: str | None
+    files: tuple[str, ...]
+    dependencies: tuple[str, ...] = ()
+    metadata: tuple[etree._Element, ...] = ()
+    attributes: dict[str, str] = field(default_factory=dict)
+
+
+def resources_element(E: ElementMaker, resources: list[Resource]) -> etree._Element:
+    """Return `<resources>` for `resources`, in the order given."""
+    out = E.resources()
+    for resource in resources:
+        attributes = {"identifier": resource.identifier, "type": resource.type, **resource.attributes}
+        if resource.href is not None:
+            attributes["href"] = resource.href
+        node = E.resource(attributes)
+        if resource.metadata:
+            node.append(E.metadata(*resource.metadata))
+        for path in resource.files:
+            node.append(E.file(href=path))
+        for identifier in resource.dependencies:
+            node.append(E.dependency(identifierref=identifier))
+        out.append(node)
+    return out
+
+
+def unlisted_members(resources: list[Resource], members: list[str]) -> tuple[list[str], list[str]]:
+    """Return (members no resource lists, listed files that are not members); both empty for a sound package."""
+    listed = {path for resource in resources for path in resource.files}
+    present = set(members) - {MANIFEST}
+    return sorted(present - listed), sorted(listed - present)
+
+
+def assert_complete(resources: list[Resource], members: list[str]) -> None:
+    """Raise AssertionError unless the resources list exactly the package's members (a writer bug otherwise)."""
+    extra, missing = unlisted_members(resources, members)
+    if extra or missing:
+        raise AssertionError(f"manifest and package disagree: unlisted {extra}, missing {missing}")

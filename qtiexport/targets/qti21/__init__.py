@@ -1,0 +1,72 @@
+"""The QTI 2.1 target: an IMS content package with one assessmentItem per question and an assessmentTest."""
+
+from __future__ import annotations
+
+from ... import ids
+from ..._xml import serialize
+from ...model import Quiz
+from ...packaging.imscp import Resource, assert_complete
+from ...packaging.package import MANIFEST, Package
+from ..base import BuildContext, Writer
+from ...packaging.xsd import SchemaSet
+from .check import check
+from .items import assessment_item, interaction_type
+from .manifest import ITEM_TYPE, TEST_TYPE, imsmanifest, item_metadata
+from .test import assessment_test
+
+TEST_FILE = "test.xml"
+
+
+def question_titles(quiz: Quiz) -> dict[str, str]:
+    """Return each question's title: its own, or "Question N" by its position in the quiz."""
+    return {q.id: q.title or f"Question {n}" for n, q in enumerate(quiz.questions, start=1)}
+
+
+def build(quiz: Quiz, ctx: BuildContext) -> Package:
+    """Return the QTI 2.1 package of `quiz` (pure: same quiz, same bytes)."""
+    taken_ids = {q.id for q in quiz.questions} | {s.id for s in quiz.sections if s.id}
+    section_ids = [s.id or ids.unique("section", taken_ids) for s in quiz.sections]
+    canvas_shuffle_id = None
+    if quiz.settings.shuffle_choices and not quiz.settings.shuffle_questions:
+        canvas_shuffle_id = ids.unique("shuffle-answers", taken_ids)
+
+    titles = question_titles(quiz)
+    taken_files = {TEST_FILE.lower(), MANIFEST.lower()}
+    members: dict[str, bytes] = {}
+    hrefs: dict[str, str] = {}
+    resources: list[Resource] = []
+    for question in quiz.questions:
+        href = "items/" + ids.unique_file_name(question.id, ".xml", taken_files)
+        hrefs[question.id] = href
+        members[href] = serialize(assessment_item(question, quiz, titles[question.id]))
+        resources.append(
+            Resource(
+                identifier=f"ITEM-{question.id}",
+                type=ITEM_TYPE,
+                href=href,
+                files=(href,),
+                metadata=(item_metadata(interaction_type(question)),),
+            )
+        )
+    members[TEST_FILE] = serialize(assessment_test(quiz, section_ids, hrefs, ctx.generator, canvas_shuffle_id))
+    resources.append(
+        Resource(
+            identifier=f"TEST-{quiz.id}",
+            type=TEST_TYPE,
+            href=TEST_FILE,
+            files=(TEST_FILE,),
+            dependencies=tuple(r.identifier for r in resources),
+        )
+    )
+    assert_complete(resources, list(members))
+    members[MANIFEST] = serialize(imsmanifest(quiz, resources))
+    return Package.of(f"{quiz.id}-qti21", members)
+
+
+WRITER = Writer(
+    name="qti21",
+    description="IMS QTI 2.1 content package (Canvas and any QTI 2.1 consumer)",
+    build=build,
+    manifest_kind=SchemaSet.QTI21_MANIFEST,
+    check=check,
+)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import qtiexport
-from conftest import quiz_sources
+from support import quiz_sources
 
 
 @pytest.mark.parametrize("path", quiz_sources(), ids=lambda p: f"{p.parent.name}/{p.name}")

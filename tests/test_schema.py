@@ -11,7 +11,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 import qtiexport
-from conftest import REPO
+from support import REPO
 from qtiexport.reader import schema as schema_module
 
 SCHEMA_PATH = REPO / "schemas" / "quiz.schema.json"

@@ -196,7 +196,8 @@ def build(sources: tuple[str, ...], output: Path, target_names: tuple[str, ...])
     output.mkdir(parents=True, exist_ok=True)
     jobs = [(quiz, writer) for quiz in quizzes for writer in writers]
     written = []
-    with click.progressbar(jobs, label="Building", file=sys.stderr) if len(jobs) > 2 else _plain(jobs) as bar:
+    show_progress = len(jobs) > 2 and sys.stderr.isatty()
+    with click.progressbar(jobs, label="Building", file=sys.stderr) if show_progress else _plain(jobs) as bar:
         for quiz, writer in bar:
             written.append(writer.write(quiz, output / writer.file_name(quiz), ctx))
     _render(ctx.warnings)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from ..errors import UnknownTargetError
 from .base import BuildContext, Writer
 from .qti21 import WRITER as QTI21
+from .scorm12 import WRITER as SCORM12
 
-WRITERS: dict[str, Writer] = {QTI21.name: QTI21}
+WRITERS: dict[str, Writer] = {writer.name: writer for writer in (QTI21, SCORM12)}
 
 __all__ = ["WRITERS", "BuildContext", "Writer", "get_writer"]
 

@@ -1,0 +1,60 @@
+"""The SCORM 1.2 target: a manifest and a self-contained HTML/JS player (the SCO) that scores and reports to the LMS."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from ...errors import BuildError, Diagnostic
+from ..._xml import serialize
+from ...model import Quiz
+from ...packaging.imscp import assert_complete
+from ...packaging.package import MANIFEST, Package
+from ...packaging.xsd import SchemaSet
+from ..base import BuildContext, Writer
+from .check import check
+from .data import SUSPEND_DATA_LIMIT, max_suspend_data, quiz_data, render_index
+from .manifest import LAUNCH, imsmanifest
+
+PLAYER_ASSETS = ("player.js", "player.css")
+
+
+def player_file(name: str) -> bytes:
+    """Return a file of the player, shipped as package data."""
+    return resources.files(__package__).joinpath("player", name).read_bytes()
+
+
+def build(quiz: Quiz, ctx: BuildContext) -> Package:
+    """Return the SCORM 1.2 package of `quiz` (pure: same quiz, same bytes).
+
+    Raises BuildError when the player's saved state could exceed SCORM 1.2's 4,096 characters
+    of cmi.suspend_data, which would lose a learner's answers on resume.
+    """
+    longest = max_suspend_data(quiz)
+    if longest > SUSPEND_DATA_LIMIT:
+        raise BuildError(
+            quiz.origin,
+            [
+                Diagnostic(
+                    "",
+                    f"the SCORM player's saved state could reach {longest} characters, over SCORM 1.2's "
+                    f"{SUSPEND_DATA_LIMIT} for cmi.suspend_data; split the quiz into smaller quizzes "
+                    "(or fewer choices per question)",
+                    file=quiz.origin,
+                )
+            ],
+        )
+    index = render_index(player_file(LAUNCH).decode("utf-8"), quiz_data(quiz, ctx))
+    members = {LAUNCH: index.encode("utf-8"), **{name: player_file(name) for name in PLAYER_ASSETS}}
+    manifest, resource = imsmanifest(quiz, sorted(members))
+    assert_complete([resource], list(members))
+    members[MANIFEST] = serialize(manifest)
+    return Package.of(f"{quiz.id}-scorm12", members)
+
+
+WRITER = Writer(
+    name="scorm12",
+    description="SCORM 1.2 package with a self-contained quiz player (Moodle, Canvas's SCORM tool, any SCORM 1.2 LMS)",
+    build=build,
+    manifest_kind=SchemaSet.SCORM12_MANIFEST,
+    check=check,
+)

@@ -1,0 +1,129 @@
+"""The quiz as the SCORM player reads it: a JSON document embedded in index.html, never spliced into JavaScript."""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+
+from ... import scoring
+from ...errors import Diagnostic
+from ...model import MultipleResponse, Question, Quiz, TrueFalse
+
+FORMAT = 1
+# SCORM 1.2 reports a choice as one character: the i-th choice (source order) is RESPONSE_CHARS[i].
+RESPONSE_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789"
+MAX_WEIGHTING = 100  # cmi.interactions.n.weighting is limited to -100..100 (Moodle enforces it)
+SUSPEND_DATA_LIMIT = 4096  # SCORM 1.2 cmi.suspend_data: CMIString4096
+QUIZ_DATA_ELEMENT = '<script type="application/json" id="quiz-data"></script>'
+_TITLE = re.compile(r"<title>[^<]*</title>")
+
+
+def _number(value) -> int | float:
+    number = float(value)
+    return int(number) if number.is_integer() else number
+
+
+def question_type(question: Question) -> str:
+    match question:
+        case TrueFalse():
+            return "true_false"
+        case MultipleResponse():
+            return "multiple_response"
+        case _:
+            return "single_choice"
+
+
+def question_data(question: Question, ctx) -> dict:
+    points = _number(question.points)
+    weighting = points
+    if points > MAX_WEIGHTING:
+        weighting = MAX_WEIGHTING
+        ctx.warn(
+            Diagnostic(
+                f"{question.pointer}/points",
+                f"{points} points exceed SCORM 1.2's interaction weighting range (-100..100); "
+                "cmi.interactions weighting is capped at 100 (the score itself is unaffected)",
+                severity="warning",
+            )
+        )
+    true_false = isinstance(question, TrueFalse)
+    feedback = question.feedback
+    return {
+        "id": question.id,
+        "type": question_type(question),
+        "title": question.title,
+        "prompt": question.prompt,
+        "points": points,
+        "weighting": weighting,
+        "scoring": question.scoring if isinstance(question, MultipleResponse) else "all-or-nothing",
+        "choices": [
+            {
+                "id": choice.id,
+                "text": choice.text,
+                "correct": choice.correct,
+                "feedback": choice.feedback,
+                "fixed": choice.fixed,
+                "response": ("t", "f")[index] if true_false else RESPONSE_CHARS[index],
+            }
+            for index, choice in enumerate(question.choices)
+        ],
+        "feedback": {
+            "correct": feedback.correct if feedback else None,
+            "incorrect": feedback.incorrect if feedback else None,
+            "general": feedback.general if feedback else None,
+        },
+    }
+
+
+def quiz_data(quiz: Quiz, ctx) -> dict:
+    """Return the player's data for `quiz` (the contract is documented in tests/targets/scorm12/SUSPEND_DATA.md)."""
+    settings = quiz.settings
+    return {
+        "format": FORMAT,
+        "id": quiz.id,
+        "title": quiz.title,
+        "language": quiz.language,
+        "description": quiz.description,
+        "instructions": quiz.instructions,
+        "passingScore": _number(settings.passing_score) if settings.passing_score is not None else None,
+        "shuffleChoices": settings.shuffle_choices,
+        "shuffleQuestions": settings.shuffle_questions,
+        "showFeedback": settings.show_feedback,
+        "sections": [
+            {
+                "id": section.id,
+                "title": section.title,
+                "instructions": section.instructions,
+                "questions": [question_data(q, ctx) for q in section.questions],
+            }
+            for section in quiz.sections
+        ],
+    }
+
+
+def max_suspend_data(quiz: Quiz) -> int:
+    """Return the longest cmi.suspend_data the player can write for `quiz`.
+
+    The player's state is `1|<seed>|<flags>|<answers>`: a header of at most 16 characters, then
+    per question a base-32 bitmask of its chosen choices (at most ceil(choices / 5) digits),
+    separated by commas.
+    """
+    questions = quiz.questions
+    return 16 + sum(math.ceil(len(q.choices) / 5) for q in questions) + len(questions) - 1
+
+
+def render_index(template: str, data: dict) -> str:
+    """Return index.html with `data` as the text of the quiz-data element and the title filled in.
+
+    The JSON has <, > and & escaped as \\u003c, \\u003e and \\u0026, so no text in it can end the
+    script element or be read as markup; the player reads it with JSON.parse.
+    """
+    payload = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    payload = payload.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+    if template.count(QUIZ_DATA_ELEMENT) != 1 or len(_TITLE.findall(template)) != 1:
+        raise AssertionError("player/index.html must hold one empty quiz-data element and one <title>")
+    page = template.replace(QUIZ_DATA_ELEMENT, QUIZ_DATA_ELEMENT.replace("></", f">{payload}</"))
+    title = html.escape(data["title"], quote=False)
+    return _TITLE.sub(lambda _match: f"<title>{title}</title>", page, count=1)

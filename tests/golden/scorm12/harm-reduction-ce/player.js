@@ -1,0 +1,765 @@
+/*
+ * qtiexport SCORM 1.2 player (the SCO). A static file, copied unchanged into
+ * every package. No framework and no network access. The quiz data is read from
+ * <script type="application/json" id="quiz-data"> and every piece of quiz text
+ * is put into the page with textContent only: no source string ever becomes HTML.
+ *
+ * cmi.suspend_data, format version 1 (also in tests/targets/scorm12/SUSPEND_DATA.md):
+ *
+ *   1|<seed>|<flags>|<answers>
+ *
+ *   1        the format version.
+ *   seed     the attempt's shuffle seed, an unsigned 32-bit integer in base 36,
+ *            lowercase (at most 7 characters written, up to 11 accepted).
+ *   flags    "" while the attempt is open, "s" once it has been submitted.
+ *   answers  one entry per question in SOURCE order (sections in data order,
+ *            questions in data order, never the shuffled order), joined by ",".
+ *            An entry is the bitmask of the chosen choices (bit i = the i-th
+ *            choice in source order) in base 32, digits 0-9a-v, lowercase,
+ *            without leading zeros; "" when nothing is chosen.
+ *
+ *   Example: 4 questions, the 1st choice of Q1, choices 2 and 3 of Q2, nothing
+ *   for Q3, "false" (2nd choice) for Q4, not submitted:  "1|1x2f9k||1,6,,2"
+ *
+ *   Maximum length for a quiz: 2 + 11 + 1 + 1 + 1 + sum(ceil(nChoices / 5))
+ *   + (nQuestions - 1). The Python writer refuses quizzes over 4096.
+ *
+ * Shuffling: rand = mulberry32(seed). First, for each section in data order with
+ * shuffleQuestions, Fisher-Yates over its questions; then, for each question in
+ * source order with shuffleChoices (never true_false), Fisher-Yates over the
+ * choices that are not "fixed" (fixed choices keep their index). The same seed
+ * and data therefore always give the same order, so a resumed attempt looks the same.
+ */
+(function () {
+  'use strict';
+
+  var PREVIEW_NOTICE = 'Preview mode: no learning management system was found, so results are not recorded.';
+  var B32 = '0123456789abcdefghijklmnopqrstuv';
+  var COMMIT_INTERVAL_MS = 30000;
+  var launchTime = Date.now();
+
+  /* ---------- pure helpers (also exposed for tests) ---------- */
+
+  function mulberry32(a) {
+    return function () {
+      a = (a + 0x6D2B79F5) | 0;
+      var t = Math.imul(a ^ (a >>> 15), 1 | a);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  function shuffle(arr, rand) {
+    for (var i = arr.length - 1; i > 0; i--) {
+      var j = Math.floor(rand() * (i + 1));
+      var t = arr[i]; arr[i] = arr[j]; arr[j] = t;
+    }
+    return arr;
+  }
+
+  function range(n) {
+    var a = [];
+    for (var i = 0; i < n; i++) a.push(i);
+    return a;
+  }
+
+  // Display orders for one attempt: {sections: [[source question index within section]], choices: [[source choice index]] (global source order)}
+  function computeOrder(data, seed) {
+    var rand = mulberry32(seed >>> 0);
+    var sections = [], choices = [];
+    data.sections.forEach(function (s) {
+      var order = range(s.questions.length);
+      if (data.shuffleQuestions) shuffle(order, rand);
+      sections.push(order);
+    });
+    data.sections.forEach(function (s) {
+      s.questions.forEach(function (q) {
+        var order = range(q.choices.length);
+        if (data.shuffleChoices && q.type !== 'true_false') {
+          var free = order.filter(function (i) { return !q.choices[i].fixed; });
+          var vals = shuffle(free.slice(), rand);
+          free.forEach(function (pos, k) { order[pos] = vals[k]; });
+        }
+        choices.push(order);
+      });
+    });
+    return { sections: sections, choices: choices };
+  }
+
+  function encodeMask(chosen) {
+    var s = '';
+    for (var k = 0; k * 5 < chosen.length; k++) {
+      var d = 0;
+      for (var b = 0; b < 5; b++) if (chosen[k * 5 + b]) d |= 1 << b;
+      s = B32.charAt(d) + s;
+    }
+    return s.replace(/^0+/, '');
+  }
+
+  function decodeMask(str, n) {
+    if (!/^[0-9a-v]*$/.test(str)) return null;
+    var chosen = [];
+    for (var i = 0; i < n; i++) chosen.push(false);
+    for (var k = 0; k < str.length; k++) {
+      var d = B32.indexOf(str.charAt(str.length - 1 - k));
+      for (var b = 0; b < 5; b++) {
+        if (d & (1 << b)) {
+          if (k * 5 + b >= n) return null;
+          chosen[k * 5 + b] = true;
+        }
+      }
+    }
+    return chosen;
+  }
+
+  function encodeSuspendData(seed, submitted, answers) {
+    return '1|' + (seed >>> 0).toString(36) + '|' + (submitted ? 's' : '') + '|' +
+      answers.map(encodeMask).join(',');
+  }
+
+  // Returns {seed, submitted, answers} or null when the string is not valid for these questions.
+  function decodeSuspendData(str, questions) {
+    var parts = String(str || '').split('|');
+    if (parts.length !== 4 || parts[0] !== '1') return null;
+    if (!/^[0-9a-z]{1,11}$/.test(parts[1]) || !/^s?$/.test(parts[2])) return null;
+    var entries = parts[3].split(',');
+    if (entries.length !== questions.length) return null;
+    var answers = [];
+    for (var i = 0; i < questions.length; i++) {
+      var q = questions[i];
+      var chosen = decodeMask(entries[i], q.choices.length);
+      if (!chosen) return null;
+      if (q.type !== 'multiple_response' && chosen.filter(Boolean).length > 1) return null;
+      answers.push(chosen);
+    }
+    return { seed: parseInt(parts[1], 36) >>> 0, submitted: parts[2] === 's', answers: answers };
+  }
+
+  // Same float operations, in the same order, as the Python implementation.
+  function scoreQuestion(q, chosen) {
+    var i;
+    if (q.type === 'multiple_response' && q.scoring === 'partial') {
+      var nCorrect = 0, a = 0, b = 0;
+      for (i = 0; i < q.choices.length; i++) {
+        if (q.choices[i].correct) nCorrect++;
+        if (chosen[i]) { if (q.choices[i].correct) a++; else b++; }
+      }
+      return Math.max(0, ((a - b) / nCorrect) * q.points);
+    }
+    for (i = 0; i < q.choices.length; i++) {
+      if (!!chosen[i] !== !!q.choices[i].correct) return 0;
+    }
+    return q.points;
+  }
+
+  function scoreQuiz(data, questions, answers) {
+    var total = 0, max = 0, scores = [];
+    for (var i = 0; i < questions.length; i++) {
+      var s = scoreQuestion(questions[i], answers[i]);
+      scores.push(s);
+      total += s;
+    }
+    for (i = 0; i < questions.length; i++) max += questions[i].points;
+    var percent = max > 0 ? Math.floor(total * 10000 / max + 0.5) / 100 : 0;
+    var hasPass = data.passingScore !== null && data.passingScore !== undefined;
+    return {
+      scores: scores, total: total, max: max, percent: percent,
+      passed: hasPass ? percent >= data.passingScore : null
+    };
+  }
+
+  function pad(n, width) {
+    var s = String(n);
+    while (s.length < width) s = '0' + s;
+    return s;
+  }
+
+  // CMITimespan HHHH:MM:SS.SS
+  function timespan(ms) {
+    var cs = Math.max(0, Math.round(ms / 10));
+    var max = 9999 * 360000 + 359999;
+    if (cs > max) cs = max;
+    var h = Math.floor(cs / 360000), m = Math.floor(cs / 6000) % 60;
+    var s = Math.floor(cs / 100) % 60, c = cs % 100;
+    return pad(h, 4) + ':' + pad(m, 2) + ':' + pad(s, 2) + '.' + pad(c, 2);
+  }
+
+  // CMITime HH:MM:SS (local time)
+  function clock(t) {
+    var d = new Date(t);
+    return pad(d.getHours(), 2) + ':' + pad(d.getMinutes(), 2) + ':' + pad(d.getSeconds(), 2);
+  }
+
+  function fmtNum(x) {
+    return String(Math.round(x * 100) / 100);
+  }
+
+  function pointsText(x) {
+    return fmtNum(x) + (x === 1 ? ' point' : ' points');
+  }
+
+  function paragraphs(text) {
+    if (text === null || text === undefined) return [];
+    return String(text).split('\n').filter(function (p) { return p.trim() !== ''; });
+  }
+
+  /* ---------- SCORM 1.2 API discovery and access ---------- */
+
+  function isApi(o) {
+    return !!o && typeof o.LMSInitialize === 'function' && typeof o.LMSSetValue === 'function';
+  }
+
+  // ADL algorithm: this window, then up the parents (max 500), every access guarded.
+  function findApiFrom(win) {
+    for (var tries = 0; win && tries <= 500; tries++) {
+      try { if (isApi(win.API)) return win.API; } catch (e) { /* cross-origin */ }
+      var parent = null;
+      try { parent = win.parent; } catch (e) { parent = null; }
+      if (!parent || parent === win) break;
+      win = parent;
+    }
+    return null;
+  }
+
+  function getApi() {
+    var api = findApiFrom(window);
+    if (!api) {
+      var opener = null;
+      try { opener = window.opener; } catch (e) { opener = null; }
+      if (opener) api = findApiFrom(opener);
+    }
+    return api;
+  }
+
+  function Lms(api) {
+    this.api = api;
+    this.errors = [];
+    this.onError = null;
+  }
+  Lms.prototype.call = function (name, args) {
+    try { return String(this.api[name].apply(this.api, args)); } catch (e) { return 'false'; }
+  };
+  Lms.prototype.fail = function (what) {
+    var code = this.call('LMSGetLastError', []);
+    var text = '';
+    try { text = String(this.api.LMSGetErrorString(code) || ''); } catch (e) { text = ''; }
+    var err = { what: what, code: code, text: text };
+    this.errors.push(err);
+    if (this.onError) this.onError(err);
+  };
+  Lms.prototype.get = function (name) {
+    var v = this.call('LMSGetValue', [name]);
+    return v === 'undefined' || v === 'null' ? '' : v;
+  };
+  Lms.prototype.set = function (name, value) {
+    var ok = this.call('LMSSetValue', [name, String(value)]) === 'true';
+    if (!ok) this.fail('LMSSetValue(' + name + ')');
+    return ok;
+  };
+  ['LMSInitialize', 'LMSCommit', 'LMSFinish'].forEach(function (m) {
+    Lms.prototype[m] = function () {
+      var ok = this.call(m, ['']) === 'true';
+      if (!ok) this.fail(m);
+      return ok;
+    };
+  });
+
+  /* ---------- DOM helpers ---------- */
+
+  function el(tag, props, children) {
+    var n = document.createElement(tag);
+    if (props) {
+      Object.keys(props).forEach(function (k) {
+        if (k === 'text') n.textContent = props[k];
+        else if (k === 'className') n.className = props[k];
+        else n.setAttribute(k, props[k]);
+      });
+    }
+    (children || []).forEach(function (c) { if (c) n.appendChild(c); });
+    return n;
+  }
+
+  function paraEls(text, className, tag) {
+    return paragraphs(text).map(function (p) {
+      return el(tag || 'p', { text: p, className: className || '' });
+    });
+  }
+
+  function appendAll(parent, nodes) {
+    nodes.forEach(function (n) { parent.appendChild(n); });
+    return parent;
+  }
+
+  /* ---------- the player ---------- */
+
+  function Player(root, data) {
+    var self = this;
+    this.root = root;
+    this.data = data;
+    this.questions = [];   // flat, source order
+    data.sections.forEach(function (s) {
+      s.questions.forEach(function (q) { self.questions.push(q); });
+    });
+    this.answers = this.questions.map(function (q) {
+      return q.choices.map(function () { return false; });
+    });
+    this.shownAt = [];
+    this.changedAt = [];
+    this.checked = [];
+    this.views = [];
+    this.submitted = false;
+    this.finished = false;
+    this.lms = null;
+    this.lastCommit = 0;
+    this.commitTimer = null;
+    this.seed = 0;
+    this.pendingErrors = [];
+  }
+
+  Player.prototype.start = function () {
+    var self = this, data = this.data;
+    var restored = null, resumed = false, readOnly = false, lmsSubmittedWithoutData = false;
+    var lang = typeof data.language === 'string' && data.language ? data.language : 'en';
+    document.documentElement.lang = lang;
+    if (/^(ar|fa|he|ur|yi|ps|dv|ckb)(-|$)/i.test(lang)) document.documentElement.dir = 'rtl';
+    if (data.title) document.title = data.title;
+
+    var api = getApi();
+    if (api) {
+      this.lms = new Lms(api);
+      this.lms.onError = function (err) { self.showLmsError(err); };
+      if (!this.lms.LMSInitialize()) this.lms = null;
+    }
+
+    if (this.lms) {
+      var entry = this.lms.get('cmi.core.entry');
+      var status = this.lms.get('cmi.core.lesson_status');
+      restored = decodeSuspendData(this.lms.get('cmi.suspend_data'), this.questions);
+      var doneStatus = status === 'passed' || status === 'failed' || status === 'completed';
+      if (entry !== 'ab-initio' && (restored && restored.submitted || doneStatus)) {
+        readOnly = true;
+        if (!restored) lmsSubmittedWithoutData = true;
+      } else if (entry === 'resume' && restored) {
+        resumed = true;
+      } else {
+        restored = null;
+      }
+      if (!readOnly && (status === 'not attempted' || status === '')) this.lms.set('cmi.core.lesson_status', 'incomplete');
+    }
+
+    if (restored) {
+      this.seed = restored.seed;
+      this.answers = restored.answers;
+    } else {
+      this.seed = newSeed();
+    }
+    this.order = computeOrder(data, this.seed);
+
+    this.render();
+    this.pendingErrors.forEach(function (err) { self.showLmsError(err); });
+
+    if (!this.lms) this.notice(PREVIEW_NOTICE, 'notice-preview');
+    if (lmsSubmittedWithoutData) {
+      this.notice('You have already submitted this quiz.', 'notice-info');
+      var raw = this.lms.get('cmi.core.score.raw');
+      if (raw !== '') this.results.appendChild(el('p', { text: 'Recorded score: ' + raw + '%' }));
+      this.main.hidden = true;
+      this.actions.hidden = true;
+      this.submitted = true;
+    } else if (readOnly) {
+      this.notice('You have already submitted this quiz. Your results are shown below; they cannot be changed.', 'notice-info');
+      this.submitted = true;
+      this.showResults();
+    } else if (resumed && this.answeredCount() > 0) {
+      this.notice('Welcome back. Your earlier answers have been restored.', 'notice-info');
+    }
+
+    if (this.lms) {
+      if (!readOnly) this.lms.set('cmi.suspend_data', this.suspendData());
+      this.commit();
+      var onLeave = function () { self.leave(); };
+      window.addEventListener('pagehide', onLeave);
+      window.addEventListener('beforeunload', onLeave);
+      window.addEventListener('pageshow', function (e) {
+        if (e.persisted && self.finished) window.location.reload();
+      });
+    }
+    this.updateProgress();
+    this.observeQuestions();
+  };
+
+  function newSeed() {
+    try {
+      var a = new Uint32Array(1);
+      window.crypto.getRandomValues(a);
+      return a[0];
+    } catch (e) {
+      return Math.floor(Math.random() * 4294967296) >>> 0;
+    }
+  }
+
+  Player.prototype.suspendData = function () {
+    return encodeSuspendData(this.seed, this.submitted, this.answers);
+  };
+
+  Player.prototype.notice = function (text, cls) {
+    this.notices.appendChild(el('p', { text: text, className: 'notice ' + cls }));
+  };
+
+  // The LMS session already ended (the page was being left, then stayed): nothing more can be recorded.
+  Player.prototype.closedNotice = function () {
+    if (this.closedShown) return;
+    this.closedShown = true;
+    this.notice('The connection to the learning management system has been closed, so further answers are not recorded. Reload the page to continue.', 'notice-error');
+  };
+
+  Player.prototype.showLmsError = function (err) {
+    if (!this.notices) { this.pendingErrors.push(err); return; }
+    if (!this.lmsErrorEl) {
+      this.lmsErrorEl = el('div', { className: 'notice notice-error', role: 'alert' });
+      this.notices.appendChild(this.lmsErrorEl);
+    }
+    this.lmsErrorEl.textContent = 'The learning management system reported a problem (' + err.what +
+      ': error ' + err.code + (err.text ? ', ' + err.text : '') + '). Some data may not have been recorded.';
+  };
+
+  Player.prototype.render = function () {
+    var self = this, data = this.data, root = this.root;
+    var allOne = this.questions.every(function (q) { return q.points === 1; });
+    root.textContent = '';
+    var header = el('header', { className: 'quiz-header' }, [el('h1', { text: data.title || 'Quiz' })]);
+    appendAll(header, paraEls(data.description, 'description'));
+    if (data.instructions) {
+      header.appendChild(appendAll(el('div', { className: 'instructions' }), paraEls(data.instructions)));
+    }
+    root.appendChild(header);
+    this.notices = root.appendChild(el('div', { className: 'notices' }));
+    this.results = root.appendChild(el('div', {
+      className: 'results', id: 'results', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true'
+    }));
+    this.announcer = root.appendChild(el('div', {
+      className: 'visually-hidden', role: 'status', 'aria-live': 'polite'
+    }));
+    this.main = root.appendChild(el('div', { className: 'questions' }));
+
+    var number = 0, sourceStart = 0;
+    data.sections.forEach(function (s, si) {
+      var sec = el('section', { className: 'quiz-section' });
+      if (s.title !== null && s.title !== undefined && s.title !== '') {
+        sec.appendChild(el('h2', { text: s.title }));
+      }
+      if (s.instructions) sec.appendChild(appendAll(el('div', { className: 'instructions' }), paraEls(s.instructions)));
+      var start = sourceStart;
+      self.order.sections[si].forEach(function (qi) {
+        number++;
+        sec.appendChild(self.renderQuestion(start + qi, number, !allOne));
+      });
+      sourceStart += s.questions.length;
+      self.main.appendChild(sec);
+    });
+
+    this.progressEl = el('p', { className: 'progress' });
+    this.saveBtn = el('button', { type: 'button', className: 'btn btn-secondary', text: 'Save progress' });
+    this.submitBtn = el('button', { type: 'button', className: 'btn btn-primary', text: 'Submit answers' });
+    this.saveStatus = el('p', { className: 'save-status', role: 'status', 'aria-live': 'polite' });
+    var buttons = el('div', { className: 'buttons' }, [this.lms ? this.saveBtn : null, this.submitBtn]);
+    this.actions = root.appendChild(el('div', { className: 'actions' }, [this.progressEl, buttons, this.saveStatus]));
+    this.saveBtn.addEventListener('click', function () { self.save(); });
+    this.submitBtn.addEventListener('click', function () { self.submit(); });
+    this.renderedAt = Date.now();
+  };
+
+  Player.prototype.renderQuestion = function (qi, number, showPoints) {
+    var self = this, q = this.questions[qi];
+    var id = 'q' + qi;
+    var prompt = paragraphs(q.prompt);
+    var legend = el('legend', {}, [
+      el('span', { className: 'q-label', text: q.title ? q.title : 'Question ' + number }),
+      showPoints ? el('span', { className: 'q-points', text: ' (' + pointsText(q.points) + ')' }) : null,
+      document.createTextNode(' '),
+      prompt.length ? el('span', { className: 'q-prompt', text: prompt[0] }) : null
+    ]);
+    var fs = el('fieldset', { className: 'question', id: id }, [legend]);
+    var body = fs.appendChild(el('div', { className: 'q-body' }));
+    var described = [];
+    prompt.slice(1).forEach(function (p, k) {
+      body.appendChild(el('p', { text: p, id: id + '-p' + k, className: 'q-more' }));
+      described.push(id + '-p' + k);
+    });
+    var multi = q.type === 'multiple_response';
+    if (multi) {
+      body.appendChild(el('p', { className: 'hint', id: id + '-hint', text: 'Select all that apply.' }));
+      described.push(id + '-hint');
+    }
+    if (described.length) fs.setAttribute('aria-describedby', described.join(' '));
+    var list = body.appendChild(el('div', { className: 'choices' }));
+    var view = { fs: fs, inputs: [], choiceFb: [], rows: [] };
+    this.order.choices[qi].forEach(function (ci) {
+      var c = q.choices[ci];
+      var input = el('input', { type: multi ? 'checkbox' : 'radio', name: id, id: id + '-c' + ci, value: String(ci) });
+      input.checked = !!self.answers[qi][ci];
+      input.addEventListener('change', function () { self.onChange(qi); });
+      var text = el('span', { className: 'choice-text' });
+      var ps = paragraphs(c.text);
+      if (!ps.length) ps = [String(c.text === null || c.text === undefined ? '' : c.text)];
+      ps.forEach(function (p) { text.appendChild(el('span', { className: 'choice-para', text: p })); });
+      var fb = el('div', { className: 'choice-feedback', hidden: 'hidden' });
+      var row = el('div', { className: 'choice-row' }, [el('label', { className: 'choice', 'for': input.id }, [input, text]), fb]);
+      list.appendChild(row);
+      view.inputs[ci] = input;
+      view.choiceFb[ci] = fb;
+      view.rows[ci] = row;
+    });
+    view.feedback = body.appendChild(el('div', { className: 'q-feedback', tabindex: '-1', hidden: 'hidden' }));
+    if (this.data.showFeedback === 'immediately') {
+      view.checkBtn = body.appendChild(el('button', { type: 'button', className: 'btn btn-secondary btn-check', text: 'Check answer' }));
+      view.checkMsg = body.appendChild(el('p', { className: 'check-msg', role: 'status', 'aria-live': 'polite' }));
+      view.checkBtn.addEventListener('click', function () { self.check(qi); });
+    }
+    this.views[qi] = view;
+    return fs;
+  };
+
+  Player.prototype.observeQuestions = function () {
+    var self = this;
+    if (typeof IntersectionObserver !== 'function') return;
+    var io = new IntersectionObserver(function (entries) {
+      entries.forEach(function (e) {
+        if (!e.isIntersecting) return;
+        var qi = Number(e.target.id.slice(1));
+        if (self.shownAt[qi] === undefined) self.shownAt[qi] = Date.now();
+        io.unobserve(e.target);
+      });
+    });
+    this.views.forEach(function (v) { io.observe(v.fs); });
+  };
+
+  Player.prototype.onChange = function (qi) {
+    if (this.submitted || this.checked[qi]) return;
+    var view = this.views[qi];
+    this.answers[qi] = this.questions[qi].choices.map(function (c, ci) { return !!view.inputs[ci].checked; });
+    var now = Date.now();
+    if (this.shownAt[qi] === undefined) this.shownAt[qi] = this.renderedAt;
+    this.changedAt[qi] = now;
+    if (view.checkMsg) view.checkMsg.textContent = '';
+    this.updateProgress();
+    if (this.lms && this.finished) this.closedNotice();
+    if (this.lms && !this.finished) {
+      this.lms.set('cmi.suspend_data', this.suspendData());
+      this.dirty = true;
+      this.scheduleCommit();
+    }
+  };
+
+  Player.prototype.answeredCount = function () {
+    return this.answers.filter(function (a) { return a.indexOf(true) >= 0; }).length;
+  };
+
+  Player.prototype.updateProgress = function () {
+    this.progressEl.textContent = 'Answered: ' + this.answeredCount() + ' of ' + this.questions.length + ' questions.';
+  };
+
+  Player.prototype.commit = function () {
+    if (!this.lms || this.finished) return false;
+    if (this.commitTimer) { clearTimeout(this.commitTimer); this.commitTimer = null; }
+    this.lastCommit = Date.now();
+    this.dirty = false;
+    return this.lms.LMSCommit();
+  };
+
+  Player.prototype.scheduleCommit = function () {
+    var self = this;
+    if (this.commitTimer) return;
+    var wait = Math.max(0, this.lastCommit + COMMIT_INTERVAL_MS - Date.now());
+    this.commitTimer = setTimeout(function () {
+      self.commitTimer = null;
+      if (self.dirty) self.commit();
+    }, wait);
+  };
+
+  Player.prototype.save = function () {
+    if (!this.lms || this.submitted) return;
+    if (this.finished) { this.closedNotice(); return; }
+    var ok = this.lms.set('cmi.suspend_data', this.suspendData()) && this.commit();
+    this.saveStatus.textContent = ok ? 'Progress saved at ' + clock(Date.now()) + '.' : 'Your progress could not be saved.';
+  };
+
+  Player.prototype.setDisabled = function (qi) {
+    this.views[qi].inputs.forEach(function (i) { i.disabled = true; });
+  };
+
+  Player.prototype.check = function (qi) {
+    var view = this.views[qi];
+    if (this.submitted || this.checked[qi]) return;
+    if (this.answers[qi].indexOf(true) < 0) {
+      view.checkMsg.textContent = 'Choose an answer first.';
+      return;
+    }
+    this.checked[qi] = true;
+    this.setDisabled(qi);
+    view.checkBtn.hidden = true;
+    view.checkMsg.textContent = '';
+    var verdict = this.reveal(qi);
+    this.announcer.textContent = view.fs.querySelector('.q-label').textContent + ': ' + verdict;
+    view.feedback.focus();
+  };
+
+  // Shows marking and feedback for one question; returns the verdict text.
+  Player.prototype.reveal = function (qi) {
+    var q = this.questions[qi], view = this.views[qi], chosen = this.answers[qi];
+    var score = scoreQuestion(q, chosen);
+    var correct = score === q.points;
+    var verdict, cls;
+    if (correct) { verdict = 'Correct'; cls = 'is-correct'; }
+    else if (score > 0) { verdict = 'Partly correct: ' + fmtNum(score) + ' of ' + pointsText(q.points); cls = 'is-partial'; }
+    else { verdict = chosen.indexOf(true) < 0 ? 'Not answered' : 'Incorrect'; cls = 'is-incorrect'; }
+    view.fs.classList.add(cls);
+    q.choices.forEach(function (c, ci) {
+      if (chosen[ci]) view.rows[ci].querySelector('.choice-text').appendChild(el('span', { className: 'tag', text: 'Your answer' }));
+      if (chosen[ci] && c.feedback) {
+        appendAll(view.choiceFb[ci], paraEls(c.feedback));
+        view.choiceFb[ci].hidden = false;
+      }
+    });
+    var fb = view.feedback;
+    fb.textContent = '';
+    fb.appendChild(el('p', { className: 'verdict ' + cls, text: (correct ? '\u2713 ' : score > 0 ? '' : '\u2717 ') + verdict }));
+    var f = q.feedback || {};
+    appendAll(fb, paraEls(correct ? f.correct : f.incorrect));
+    appendAll(fb, paraEls(f.general));
+    fb.hidden = false;
+    return verdict;
+  };
+
+  Player.prototype.submit = function () {
+    if (this.submitted) return;
+    this.submitted = true;
+    this.submitBtn.disabled = true;
+    var now = Date.now();
+    var result = this.showResults();
+    if (this.lms && !this.finished) this.record(result, now);
+    else if (this.lms) this.closedNotice();
+    this.resultsHeading.focus();
+  };
+
+  Player.prototype.record = function (result, now) {
+    var lms = this.lms, self = this;
+    if (this.commitTimer) { clearTimeout(this.commitTimer); this.commitTimer = null; }
+    lms.set('cmi.core.score.raw', String(result.percent));
+    lms.set('cmi.core.score.min', '0');
+    lms.set('cmi.core.score.max', '100');
+    lms.set('cmi.core.lesson_status', result.passed === null ? 'completed' : (result.passed ? 'passed' : 'failed'));
+    this.questions.forEach(function (q, n) {
+      var chosen = self.answers[n];
+      var answered = chosen.indexOf(true) >= 0 && self.changedAt[n] !== undefined;
+      var p = 'cmi.interactions.' + n + '.';
+      var pick = function (pred) {
+        return q.choices.filter(function (c, ci) { return pred(c, ci); })
+          .map(function (c) { return c.response; }).join(',');
+      };
+      lms.set(p + 'id', q.id);
+      lms.set(p + 'type', q.type === 'true_false' ? 'true-false' : 'choice');
+      lms.set(p + 'student_response', pick(function (c, ci) { return chosen[ci]; }));
+      lms.set(p + 'correct_responses.0.pattern', pick(function (c) { return c.correct; }));
+      lms.set(p + 'result', result.scores[n] === q.points ? 'correct' : 'wrong');
+      lms.set(p + 'weighting', String(q.weighting));
+      lms.set(p + 'latency', answered ? timespan(self.changedAt[n] - (self.shownAt[n] === undefined ? self.renderedAt : self.shownAt[n])) : timespan(0));
+      lms.set(p + 'time', clock(answered ? self.changedAt[n] : now));
+    });
+    lms.set('cmi.core.session_time', timespan(Date.now() - launchTime));
+    lms.set('cmi.core.exit', '');
+    lms.set('cmi.suspend_data', this.suspendData());
+    this.finished = true;
+    lms.LMSCommit();
+    lms.LMSFinish();
+  };
+
+  // Renders the score (and feedback per showFeedback); returns the score object.
+  Player.prototype.showResults = function () {
+    var self = this, data = this.data;
+    var result = scoreQuiz(data, this.questions, this.answers);
+    this.questions.forEach(function (q, qi) {
+      self.setDisabled(qi);
+      var v = self.views[qi];
+      if (v.checkBtn) { v.checkBtn.hidden = true; v.checkMsg.textContent = ''; }
+      if (data.showFeedback !== 'never' && !self.checked[qi]) self.reveal(qi);
+    });
+    this.saveBtn.hidden = true;
+    this.submitBtn.disabled = true;
+    this.submitBtn.textContent = 'Submitted';
+    this.resultsHeading = el('h2', { text: 'Your result', tabindex: '-1' });
+    var r = this.results;
+    r.textContent = '';
+    r.appendChild(this.resultsHeading);
+    r.appendChild(el('p', {
+      className: 'score',
+      text: 'Score: ' + String(result.percent) + '% (' + fmtNum(result.total) + ' of ' + pointsText(result.max) + ')'
+    }));
+    if (result.passed !== null) {
+      r.appendChild(el('p', {
+        className: 'verdict ' + (result.passed ? 'is-correct' : 'is-incorrect'),
+        text: (result.passed ? 'Passed' : 'Not passed') + ' (pass mark: ' + data.passingScore + '%)'
+      }));
+    }
+    if (data.showFeedback !== 'never') {
+      var nCorrect = result.scores.filter(function (s, i) { return s === self.questions[i].points; }).length;
+      r.appendChild(el('p', { text: 'Questions answered correctly: ' + nCorrect + ' of ' + this.questions.length + '.' }));
+    }
+    if (!this.lms) r.appendChild(el('p', { className: 'muted', text: 'This result was not recorded (preview mode).' }));
+    this.updateProgress();
+    return result;
+  };
+
+  // Fallback when the page goes away: keep the attempt open for resuming. Never submits scores.
+  Player.prototype.leave = function () {
+    if (!this.lms || this.finished) return;
+    this.finished = true;
+    if (this.commitTimer) { clearTimeout(this.commitTimer); this.commitTimer = null; }
+    if (!this.submitted) this.lms.set('cmi.core.exit', 'suspend');
+    this.lms.set('cmi.core.session_time', timespan(Date.now() - launchTime));
+    if (!this.submitted) this.lms.set('cmi.suspend_data', this.suspendData());
+    this.lms.LMSCommit();
+    this.lms.LMSFinish();
+  };
+
+  function fail(root, message) {
+    root.textContent = '';
+    root.appendChild(el('p', { className: 'notice notice-error', role: 'alert', text: message }));
+  }
+
+  function validData(d) {
+    return d && d.format === 1 && Array.isArray(d.sections) && d.sections.every(function (s) {
+      return s && Array.isArray(s.questions) && s.questions.every(function (q) {
+        return q && Array.isArray(q.choices) && q.choices.length > 0 && typeof q.points === 'number';
+      });
+    });
+  }
+
+  function boot() {
+    var root = document.getElementById('app') || document.body;
+    var data;
+    try {
+      data = JSON.parse(document.getElementById('quiz-data').textContent);
+    } catch (e) {
+      fail(root, 'This quiz could not be loaded: its data is missing or damaged.');
+      return;
+    }
+    if (!validData(data)) {
+      fail(root, 'This quiz could not be loaded: its data has an unsupported format.');
+      return;
+    }
+    var player = new Player(root, data);
+    player.start();
+  }
+
+  window.QtiExportPlayer = Object.freeze({
+    scoreQuestion: scoreQuestion,
+    encodeSuspendData: encodeSuspendData,
+    decodeSuspendData: decodeSuspendData,
+    computeOrder: computeOrder,
+    timespan: timespan
+  });
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', boot);
+  else boot();
+}());

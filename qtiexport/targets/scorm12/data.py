@@ -78,7 +78,7 @@ def question_data(question: Question, ctx) -> dict:
 
 
 def quiz_data(quiz: Quiz, ctx) -> dict:
-    """Return the player's data for `quiz` (the contract is documented in tests/targets/scorm12/SUSPEND_DATA.md)."""
+    """Return the player's data for `quiz` (the contract is documented in docs/scorm12.md)."""
     settings = quiz.settings
     return {
         "format": FORMAT,

@@ -4,7 +4,7 @@
  * <script type="application/json" id="quiz-data"> and every piece of quiz text
  * is put into the page with textContent only: no source string ever becomes HTML.
  *
- * cmi.suspend_data, format version 1 (also in tests/targets/scorm12/SUSPEND_DATA.md):
+ * cmi.suspend_data, format version 1 (also in docs/scorm12.md):
  *
  *   1|<seed>|<flags>|<answers>
  *

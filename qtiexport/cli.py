@@ -200,7 +200,13 @@ def build(sources: tuple[str, ...], output: Path, target_names: tuple[str, ...])
     with click.progressbar(jobs, label="Building", file=sys.stderr) if show_progress else _plain(jobs) as bar:
         for quiz, writer in bar:
             written.append(writer.write(quiz, output / writer.file_name(quiz), ctx))
-    _render(ctx.warnings)
+    from .reader import locate
+
+    by_origin: dict[str, list[Diagnostic]] = {}
+    for warning in ctx.warnings:
+        by_origin.setdefault(warning.file or "", []).append(warning)
+    for origin, warnings in by_origin.items():
+        _render(locate(origin, warnings) if origin else warnings)
     for path in written:
         click.echo(f"wrote {path}")
 

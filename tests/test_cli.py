@@ -305,3 +305,17 @@ def test_internal_error_with_debug_shows_traceback(monkeypatch):
     assert result.exit_code == 70
     assert "Traceback" in result.stderr
     assert "ValueError: boom" in result.stderr
+
+
+def test_build_reports_located_warnings(tmp_path):
+    source = tmp_path / "heavy.json"
+    source.write_text(
+        '{\n  "id": "heavy",\n  "title": "Heavy",\n  "questions": [\n'
+        '    {"id": "q", "type": "true_false", "prompt": "p", "answer": true,\n'
+        '     "points": 250}\n  ]\n}\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["build", str(source), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0
+    assert f"{source}:6:16: /questions/0/points: warning: 250 points exceed" in result.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["heavy-qti21.zip", "heavy-scorm12.zip"]

@@ -9,7 +9,7 @@ from ..errors import Diagnostic, InputError
 from ..model import Quiz
 from . import build, jsontext, schema
 
-__all__ = ["load", "load_text", "source_files"]
+__all__ = ["load", "load_text", "locate", "source_files"]
 
 
 def load(source: str | os.PathLike | dict) -> Quiz:
@@ -64,6 +64,26 @@ def _check(data: object, *, origin: str, text: str | None, suspicious: bool = Fa
     if not diagnostics:  # suspicious was a false alarm
         return build.to_model(data, origin)
     raise InputError(origin, diagnostics)
+
+
+def locate(origin: str, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Return `diagnostics` (about the source read from the file `origin`) with file, line and column filled in.
+
+    Model objects keep the JSON pointer of the source object they came from; this turns such a
+    pointer, for example in a writer's warning, back into a place in the file.
+    """
+    try:
+        text, _ = jsontext.decode(Path(origin).read_bytes())
+    except OSError:
+        text = None
+    if text is None:
+        return [d.located(d.line, d.column, origin) for d in diagnostics]
+    positions = jsontext.Positions(text.removeprefix("\ufeff"))
+    out = []
+    for d in diagnostics:
+        where = positions.locate(d.pointer) or (None, None)
+        out.append(d.located(*where, origin))
+    return out
 
 
 def source_files(paths: list[str | os.PathLike]) -> list[Path]:

@@ -35,7 +35,7 @@ def question_type(question: Question) -> str:
             return "single_choice"
 
 
-def question_data(question: Question, ctx) -> dict:
+def question_data(question: Question, ctx, origin: str | None = None) -> dict:
     points = _number(question.points)
     weighting = points
     if points > MAX_WEIGHTING:
@@ -46,6 +46,7 @@ def question_data(question: Question, ctx) -> dict:
                 f"{points} points exceed SCORM 1.2's interaction weighting range (-100..100); "
                 "cmi.interactions weighting is capped at 100 (the score itself is unaffected)",
                 severity="warning",
+                file=origin,
             )
         )
     true_false = isinstance(question, TrueFalse)
@@ -96,7 +97,7 @@ def quiz_data(quiz: Quiz, ctx) -> dict:
                 "id": section.id,
                 "title": section.title,
                 "instructions": section.instructions,
-                "questions": [question_data(q, ctx) for q in section.questions],
+                "questions": [question_data(q, ctx, quiz.origin) for q in section.questions],
             }
             for section in quiz.sections
         ],

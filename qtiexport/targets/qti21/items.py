@@ -20,9 +20,22 @@ FEEDBACK_INCORRECT = "general_incorrect_fb"
 FEEDBACK_GENERAL = "general_fb"
 
 
+def canvas_true_false(question: Question) -> bool:
+    """Return whether Canvas would import `question` as a True/False question with the right answer.
+
+    Canvas keeps its True/False type only when the first answer whose text contains "true" and
+    another whose text contains "false" exist, and takes them as the true and false answers; labels
+    such as "Not false"/"Not true" would be swapped, so those questions stay multiple choice.
+    """
+    if not isinstance(question, TrueFalse):
+        return False
+    true_label, false_label = (label.lower() for label in question.labels)
+    return "true" in true_label and "false" in false_label
+
+
 def response_identifier(question: Question) -> str:
     """Return the response variable's identifier: Canvas recognises true/false only by a "TF" prefix."""
-    return "TF_RESPONSE" if isinstance(question, TrueFalse) else "RESPONSE"
+    return "TF_RESPONSE" if canvas_true_false(question) else "RESPONSE"
 
 
 def interaction_type(question: Question) -> str:
@@ -43,13 +56,11 @@ def block_text(text: str) -> list[etree._Element]:
 
 
 def inline_text(text: str) -> list:
-    """Return `text` as inline content: its lines as text nodes separated by `<br/>`."""
-    out: list = []
-    for index, line in enumerate(paragraphs(text)):
-        if index:
-            out.append(Q.br())
-        out.append(line)
-    return out
+    """Return `text` as inline content: one text node, its paragraphs separated by newlines.
+
+    One node, because Canvas reads a choice's text from its first child node only.
+    """
+    return ["\n".join(paragraphs(text))]
 
 
 def choice_feedback_id(choice_id: str) -> str:

@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from support import require, standards_dir
+
+# Property-based and fuzz tests: a modest default run; `--hypothesis-profile=thorough` for a
+# nightly-style run. No deadline: timing is measured by benchmarks/, never asserted by tests.
+_SLOW_OK = [HealthCheck.too_slow, HealthCheck.data_too_large]
+settings.register_profile("default", max_examples=25, deadline=None, suppress_health_check=_SLOW_OK)
+settings.register_profile("thorough", max_examples=400, deadline=None, suppress_health_check=_SLOW_OK)
+settings.load_profile("default")
 
 
 def pytest_addoption(parser):

@@ -2,13 +2,22 @@
 
 from ._version import __version__
 from .api import build, check, export, load, source_files, targets
-from .errors import BuildError, Diagnostic, InputError, QtiexportError, UnknownTargetError, UsageError
+from .errors import (
+    BuildError,
+    Diagnostic,
+    InputError,
+    OutputError,
+    QtiexportError,
+    UnknownTargetError,
+    UsageError,
+)
 from .model import Quiz
 
 __all__ = [
     "BuildError",
     "Diagnostic",
     "InputError",
+    "OutputError",
     "QtiexportError",
     "Quiz",
     "UnknownTargetError",

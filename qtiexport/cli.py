@@ -19,8 +19,9 @@ EXIT_USAGE = 2
 EXIT_INTERNAL = 70
 
 EXIT_CODES_HELP = (
-    "Exit codes: 0 success; 1 invalid input (or an invalid package for check); 2 usage error "
-    "(unknown option, missing file); 70 internal error (a bug: please report it with --debug output)."
+    "Exit codes: 0 success; 1 invalid input, an invalid package (check), a quiz a target cannot build, or "
+    "warnings with --fail-on-warning; 2 usage error (unknown option, missing file); 3 a package could not be "
+    "written (disk full, read-only folder); 70 internal error (a bug: please report it with --debug output)."
 )
 
 
@@ -171,44 +172,79 @@ def _load_all(files: list[Path]):
     metavar="TARGET",
     help="Package format to build: qti21 or scorm12; repeat for several. Default: every target.",
 )
+@click.option(
+    "--keep-going",
+    is_flag=True,
+    help="Build every source that can be built, past invalid or failing ones (the exit code is still non-zero).",
+)
+@click.option(
+    "--fail-on-warning",
+    is_flag=True,
+    help="Treat warnings (something a target cannot express exactly) as errors: write nothing for that source.",
+)
 @_guarded
-def build(sources: tuple[str, ...], output: Path, target_names: tuple[str, ...]) -> None:
+def build(sources: tuple[str, ...], output: Path, target_names: tuple[str, ...], keep_going: bool,
+          fail_on_warning: bool) -> None:
     """Build packages from quiz sources: OUTPUT/<quiz id>-<target>.zip.
 
     SOURCE is a quiz file, or a directory meaning every *.json file directly in it. Every source
-    is checked first; if any is invalid, all problems are reported and nothing is written.
-    Time stamps come from SOURCE_DATE_EPOCH (default 1980-01-01), so the same source always
-    gives byte-identical zips.
+    is checked first; if any is invalid, all problems are reported and nothing is written (with
+    --keep-going the valid ones are still built). Each zip is written to a temporary file and
+    renamed into place, so a failure never leaves a half package. Time stamps come from
+    SOURCE_DATE_EPOCH (default 1980-01-01), so the same source always gives byte-identical zips.
     """
+    import dataclasses
+
     from .api import targets
+    from .errors import BuildError, InputError, OutputError
+    from .reader import load, locate
     from .targets import BuildContext, get_writer
 
     writers = [get_writer(name) for name in (target_names or targets())]
     files = _sources(sources)
     ctx = BuildContext.from_environment()
-    quizzes = _load_all(files)
+    loaded, failed = [], 0
+    if keep_going:
+        for path in files:
+            try:
+                loaded.append((path, load(path)))
+            except InputError as exc:
+                _render(list(exc.diagnostics))
+                failed += 1
+    else:
+        loaded = list(zip(files, _load_all(files)))
     ids: dict[str, Path] = {}
-    for path, quiz in zip(files, quizzes):
+    for path, quiz in loaded:
         if quiz.id in ids:
             raise UsageError(f"{path} and {ids[quiz.id]} both have the quiz id {quiz.id!r}; their packages "
                              "would overwrite each other")
         ids[quiz.id] = path
-    output.mkdir(parents=True, exist_ok=True)
-    jobs = [(quiz, writer) for quiz in quizzes for writer in writers]
-    written = []
-    show_progress = len(jobs) > 2 and sys.stderr.isatty()
-    with click.progressbar(jobs, label="Building", file=sys.stderr) if show_progress else _plain(jobs) as bar:
-        for quiz, writer in bar:
-            written.append(writer.write(quiz, output / writer.file_name(quiz), ctx))
-    from .reader import locate
-
-    by_origin: dict[str, list[Diagnostic]] = {}
-    for warning in ctx.warnings:
-        by_origin.setdefault(warning.file or "", []).append(warning)
-    for origin, warnings in by_origin.items():
-        _render(locate(origin, warnings) if origin else warnings)
-    for path in written:
-        click.echo(f"wrote {path}")
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(str(output), exc.strerror or str(exc)) from None
+    show_progress = len(loaded) > 1 and sys.stderr.isatty()
+    with click.progressbar(loaded, label="Building", file=sys.stderr) if show_progress else _plain(loaded) as bar:
+        for path, quiz in bar:
+            source_ctx = dataclasses.replace(ctx, warnings=[])
+            try:
+                packages = [(writer, writer.build(quiz, source_ctx)) for writer in writers]
+                warnings = locate(str(path), source_ctx.warnings)
+                if warnings and fail_on_warning:
+                    raise BuildError(str(path), [dataclasses.replace(w, severity="error", message=w.message
+                                                                     + " (--fail-on-warning: nothing written)")
+                                                 for w in warnings])
+                _render(warnings)
+                for writer, package in packages:
+                    click.echo(f"wrote {writer.save(package, output / writer.file_name(quiz), source_ctx)}")
+            except (BuildError, OutputError) as exc:
+                click.echo(str(exc), err=True)
+                failed += 1
+                if not keep_going:
+                    click.get_current_context().exit(exc.exit_code)
+    if failed:
+        click.echo(f"{failed} source{'s' if failed != 1 else ''} failed", err=True)
+        click.get_current_context().exit(EXIT_INVALID)
 
 
 class _plain:

@@ -91,3 +91,14 @@ class BuildError(QtiexportError):
         self.source = source
         self.diagnostics = tuple(sorted(diagnostics, key=Diagnostic.sort_key))
         super().__init__("\n".join(str(d) for d in self.diagnostics))
+
+
+class OutputError(QtiexportError):
+    """A package could not be written (disk full, read-only folder); nothing was left half-written."""
+
+    exit_code = 3
+
+    def __init__(self, path: str, reason: str):
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: cannot write the package: {reason}; the previous file, if any, is unchanged")

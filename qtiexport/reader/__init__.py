@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import Diagnostic, InputError
@@ -39,6 +41,7 @@ def load_bytes(raw: bytes, origin: str) -> Quiz:
 
 def load_text(text: str, origin: str = "<text>") -> Quiz:
     """Return the quiz in the JSON `text`; `origin` names it in diagnostics."""
+    text = text.removeprefix("\ufeff")  # as load_bytes does; positions count from after it
     parsed = jsontext.parse(text)
     if parsed.problems:
         raise InputError(origin, [d.located(d.line, d.column, origin) for d in parsed.problems])
@@ -60,10 +63,24 @@ def _check(data: object, *, origin: str, text: str | None, suspicious: bool = Fa
         where = positions.locate(pointer, key=at_key) if positions else None
         line, column = where if where else (None, None)
         diagnostics.append(Diagnostic(pointer, message, line=line, column=column, file=file))
-    diagnostics = [d.located(d.line, d.column, file) for d in diagnostics]
+    diagnostics = [_printable(d.located(d.line, d.column, file)) for d in diagnostics]
     if not diagnostics:  # suspicious was a false alarm
         return build.to_model(data, origin)
     raise InputError(origin, diagnostics)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _printable(diagnostic: Diagnostic) -> Diagnostic:
+    """Return `diagnostic` with lone surrogates (a `\\ud800` escape in a property name) written back as escapes.
+
+    No UTF-8 stream can carry them, so printing the pointer or message would fail.
+    """
+    def escape(text: str) -> str:
+        return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+    return replace(diagnostic, pointer=escape(diagnostic.pointer), message=escape(diagnostic.message))
 
 
 def locate(origin: str, diagnostics: list[Diagnostic]) -> list[Diagnostic]:

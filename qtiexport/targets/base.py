@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Callable, Mapping, Optional
 
 from .._version import __version__
-from ..errors import Diagnostic, UsageError
+from ..errors import Diagnostic, OutputError, UsageError
 from ..model import Quiz
 from ..packaging.check import Inspection
 from ..packaging.package import Package
@@ -54,5 +54,15 @@ class Writer:
 
     def write(self, quiz: Quiz, path: Path, ctx: BuildContext) -> Path:
         """Build `quiz` and write the zip to `path` atomically; return `path`."""
-        package = self.build(quiz, ctx)
-        return write_zip(package, Path(path), zip_time(ctx.source_date_epoch))
+        return self.save(self.build(quiz, ctx), path, ctx)
+
+    def save(self, package: Package, path: Path, ctx: BuildContext) -> Path:
+        """Write `package` as a zip at `path` through a temporary file and a rename; return `path`.
+
+        Raises OutputError when the file cannot be written; any previous file at `path` is then
+        unchanged and no temporary file is left behind.
+        """
+        try:
+            return write_zip(package, Path(path), zip_time(ctx.source_date_epoch))
+        except OSError as exc:
+            raise OutputError(str(path), exc.strerror or str(exc)) from exc

@@ -185,7 +185,7 @@ def test_a_failed_write_leaves_the_previous_package_and_no_temporary_file(tmp_pa
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(zipwriter.os, "replace", broken_replace)
-    with pytest.raises(OSError, match="No space"):
+    with pytest.raises(qtiexport.OutputError, match="No space left on device"):
         qtiexport.export(qtiexport.load(REPO / "examples" / "all-features.json"), "qti21", target)
     assert target.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [target.name]

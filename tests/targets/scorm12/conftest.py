@@ -4,6 +4,8 @@ A local HTTP server on 127.0.0.1 serves one folder per test holding:
   host.html    a test "LMS" page: window.API = new Scorm12API(...) from scorm-again,
                optionally pre-loaded with CMI JSON (for resume), every API call recorded
                into window.__calls, and the player in <iframe src="sco/index.html">;
+               optionally a faulty LMS (see FAULTS below): chosen calls answer "false"
+               with a chosen error code, or are slow;
   scorm12.js   scorm-again's browser build (a classic script defining Scorm12API);
   sco/         the player: index.html with the quiz data injected, player.js, player.css.
 
@@ -22,6 +24,7 @@ import os
 import re
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -85,14 +88,54 @@ HOST_TEMPLATE = """<!DOCTYPE html>
   var api = new Scorm12API({autocommit: false, lmsCommitUrl: false, logLevel: 5});
   if (PRELOAD) api.loadFromJSON(PRELOAD, "");
   var lastError = api.LMSGetLastError;
+  // Fault injection (window.__setFaults; see FAULTS in conftest.py). An injected failure answers "false"
+  // without calling scorm-again; its code is the last error until the next call that is not an error function.
+  var ERROR_FUNCTIONS = {LMSGetLastError: 1, LMSGetErrorString: 1, LMSGetDiagnostic: 1};
+  var injected = null;
+  window.__setFaults = function (f) {
+    window.__faults = f ? {
+      fail: (f.fail || []).map(function (r) { return Object.assign({used: 0}, r); }),
+      errorStrings: f.errorStrings || {}, delayMs: f.delayMs || {}
+    } : null;
+  };
+  window.__setFaults(__FAULTS__);
+  function injectedCode(name, args) {
+    var rules = window.__faults ? window.__faults.fail : [];
+    for (var i = 0; i < rules.length; i++) {
+      var r = rules[i];
+      if (r.method !== name || (r.element !== undefined && r.element !== String(args[0]))) continue;
+      if (r.times !== undefined && r.times !== null && r.used >= r.times) continue;
+      r.used++;
+      return String(r.code);
+    }
+    return null;
+  }
+  function sleep(ms) {   // a slow LMS: blocks like the synchronous XHR real LMS runtimes use
+    var x = new XMLHttpRequest();
+    x.open("GET", "/__sleep?ms=" + ms, false);
+    x.send();
+  }
   ["LMSInitialize", "LMSFinish", "LMSGetValue", "LMSSetValue", "LMSCommit",
    "LMSGetLastError", "LMSGetErrorString", "LMSGetDiagnostic"].forEach(function (name) {
     var original = api[name];
     api[name] = function () {
       var args = Array.prototype.slice.call(arguments);
-      var result = original.apply(api, args);
+      var f = window.__faults, result, isInjected = false;
+      if (!ERROR_FUNCTIONS[name]) {
+        injected = null;
+        if (f && f.delayMs[name]) sleep(f.delayMs[name]);
+        injected = injectedCode(name, args);
+        isInjected = injected !== null;
+        result = isInjected ? "false" : original.apply(api, args);
+      } else {
+        isInjected = injected !== null;
+        if (name === "LMSGetLastError" && isInjected) result = injected;
+        else if (name === "LMSGetErrorString" && f && f.errorStrings[String(args[0])] !== undefined) {
+          result = f.errorStrings[String(args[0])];
+        } else result = original.apply(api, args);
+      }
       window.__calls.push({method: name, args: args.map(String), result: String(result),
-                           error: String(lastError.call(api))});
+                           error: isInjected ? injected : String(lastError.call(api)), injected: isInjected});
       return result;
     };
   });
@@ -107,6 +150,15 @@ HOST_TEMPLATE = """<!DOCTYPE html>
 </body>
 </html>
 """
+
+# A faulty LMS for open_host(faults=...) and Harness.set_faults(...):
+#   {"fail": [{"method": "LMSCommit", "code": "101", "times": 2},          # the next 2 LMSCommit calls fail
+#             {"method": "LMSSetValue", "element": "cmi.core.score.raw", "code": "405"}],   # every time
+#    "errorStrings": {"351": "General set failure"},   # LMSGetErrorString text (else scorm-again's)
+#    "delayMs": {"LMSCommit": 800}}                    # each LMSCommit blocks 800 ms (real time) first
+# "times" counts from when the faults are set; without it the rule always applies. Injected failures are
+# recorded in window.__calls with "injected": true, as are the error-function calls that report them.
+
 
 # Moodle's SCORM 1.2 runtime (moodle/moodle mod/scorm/datamodels/scorm_12.js) is stricter than
 # scorm-again: these are its checks, applied to every value the player sets.
@@ -200,18 +252,26 @@ class Harness:
             (sco / name).parent.mkdir(parents=True, exist_ok=True)
             (sco / name).write_bytes(data)
 
-    def open_host(self, quiz_data: dict | None = None, cmi: dict | None = None, viewport=None, reuse_page=False):
+    def open_host(self, quiz_data: dict | None = None, cmi: dict | None = None, viewport=None, reuse_page=False,
+                  faults: dict | None = None, fake_clock: bool = False):
         """Open a new host page (optionally with pre-loaded CMI JSON) showing the player.
 
         reuse_page: load it in the current page (e.g. after page.clock.install()) instead of a new context.
+        faults: a faulty LMS from the start (see FAULTS above), e.g. a failing LMSInitialize.
+        fake_clock: a new context with Playwright's clock installed (advance it with page.clock.run_for).
         """
+        if fake_clock:
+            self._new_page(viewport)
+            self.page.clock.install()
+            reuse_page = True
         if quiz_data is not None:
             self.write_sco(quiz_data)
         if not (self.folder / "scorm12.js").exists():
             source = self._scorm_again() if callable(self._scorm_again) else self._scorm_again
             shutil.copyfile(source, self.folder / "scorm12.js")
         name = f"host{next(self._hosts)}.html"
-        (self.folder / name).write_text(HOST_TEMPLATE.replace("__PRELOAD__", json.dumps(cmi)), encoding="utf-8")
+        host = HOST_TEMPLATE.replace("__PRELOAD__", json.dumps(cmi)).replace("__FAULTS__", json.dumps(faults))
+        (self.folder / name).write_text(host, encoding="utf-8")
         page = self.page if reuse_page else self._new_page(viewport)
         page.goto(f"{self.base_url}/{name}")
         self.sco = self._sco_frame()
@@ -243,6 +303,14 @@ class Harness:
     def cmi(self) -> dict:
         return self.page.evaluate("window.__cmi()")
 
+    def set_faults(self, faults: dict | None) -> None:
+        """Make the LMS faulty from now on (see FAULTS above; "times" counts from now), or healthy with None."""
+        self.page.evaluate("f => window.__setFaults(f)", faults)
+
+    def injected_calls(self) -> list[dict]:
+        """The recorded calls that failed by injection, and the error-function calls reporting them."""
+        return [c for c in self.calls() if c.get("injected")]
+
     def set_calls(self) -> dict:
         """LMSSetValue calls as {element: [values in call order]}."""
         out: dict[str, list[str]] = {}
@@ -251,8 +319,12 @@ class Harness:
                 out.setdefault(c["args"][0], []).append(c["args"][1])
         return out
 
-    def assert_clean(self) -> None:
-        """No console errors, no CSP violations, and every recorded API call ended with error "0"."""
+    def assert_clean(self, allow_injected: bool = False) -> None:
+        """No console errors, no CSP violations, and every recorded API call ended with error "0".
+
+        allow_injected: calls failed on purpose by the faulty LMS (and the error calls reporting them) are allowed;
+        every other call must still end with error "0".
+        """
         assert self.console_errors == [], self.console_errors
         if self.page is not None:
             for frame in self.page.frames:
@@ -262,7 +334,7 @@ class Harness:
                     continue
                 assert violations == [], violations
             if self.page.evaluate("typeof window.__calls") != "undefined":
-                bad = [c for c in self.calls() if c["error"] != "0"]
+                bad = [c for c in self.calls() if c["error"] != "0" and not (allow_injected and c.get("injected"))]
                 assert bad == [], bad
                 stricter = moodle_violations(self.calls())
                 assert stricter == [], stricter
@@ -310,6 +382,16 @@ def browser(chromium_path):
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format, *args):  # noqa: A002 - the base class's name
         pass
+
+    def do_GET(self):  # noqa: N802 - the base class's name
+        # /__sleep?ms=N answers after N ms (at most 10 s): a slow LMS call for the faulty host page.
+        if self.path.startswith("/__sleep"):
+            match = re.search(r"[?&]ms=(\d+)", self.path)
+            time.sleep(min(int(match.group(1)) if match else 0, 10_000) / 1000)
+            self.send_response(204)
+            self.end_headers()
+            return
+        super().do_GET()
 
     def end_headers(self):
         self.send_header("Cache-Control", "no-store")

@@ -36,6 +36,8 @@
   var PREVIEW_NOTICE = 'Preview mode: no learning management system was found, so results are not recorded.';
   var B32 = '0123456789abcdefghijklmnopqrstuv';
   var COMMIT_INTERVAL_MS = 30000;
+  // Recording a submission: LMSCommit is tried at once, then after these waits (3 tries in all).
+  var RETRY_DELAYS_MS = [2000, 5000];
   var launchTime = Date.now();
 
   /* ---------- pure helpers (also exposed for tests) ---------- */
@@ -245,6 +247,7 @@
     try { text = String(this.api.LMSGetErrorString(code) || ''); } catch (e) { text = ''; }
     var err = { what: what, code: code, text: text };
     this.errors.push(err);
+    this.last = err;
     if (this.onError) this.onError(err);
   };
   Lms.prototype.get = function (name) {
@@ -263,6 +266,10 @@
       return ok;
     };
   });
+
+  function describe(err) {
+    return 'error ' + err.code + (err.text ? ' (' + err.text + ')' : '') + ' in ' + err.what;
+  }
 
   /* ---------- DOM helpers ---------- */
 
@@ -324,11 +331,15 @@
     if (/^(ar|fa|he|ur|yi|ps|dv|ckb)(-|$)/i.test(lang)) document.documentElement.dir = 'rtl';
     if (data.title) document.title = data.title;
 
-    var api = getApi();
+    var api = getApi(), initError = null;
     if (api) {
       this.lms = new Lms(api);
-      this.lms.onError = function (err) { self.showLmsError(err); };
-      if (!this.lms.LMSInitialize()) this.lms = null;
+      if (!this.lms.LMSInitialize()) {
+        initError = this.lms.last;
+        this.lms = null;
+      } else {
+        this.lms.onError = function (err) { self.showLmsError(err); };
+      }
     }
 
     if (this.lms) {
@@ -354,11 +365,20 @@
       this.seed = newSeed();
     }
     this.order = computeOrder(data, this.seed);
+    // Per question: its suspend_data entry, kept up to date so that a change costs one question's work.
+    this.masks = this.answers.map(encodeMask);
+    this.answered = this.masks.filter(Boolean).length;
 
     this.render();
     this.pendingErrors.forEach(function (err) { self.showLmsError(err); });
 
-    if (!this.lms) this.notice(PREVIEW_NOTICE, 'notice-preview');
+    if (initError) {
+      this.notices.appendChild(el('p', {
+        className: 'notice notice-preview', role: 'alert',
+        text: 'The learning management system could not start this attempt (' + describe(initError) +
+          '). The quiz runs as a preview: your results cannot be recorded. Reload the page to try again.'
+      }));
+    } else if (!this.lms) this.notice(PREVIEW_NOTICE, 'notice-preview');
     if (lmsSubmittedWithoutData) {
       this.notice('You have already submitted this quiz.', 'notice-info');
       var raw = this.lms.get('cmi.core.score.raw');
@@ -399,7 +419,7 @@
   }
 
   Player.prototype.suspendData = function () {
-    return encodeSuspendData(this.seed, this.submitted, this.answers);
+    return '1|' + this.seed.toString(36) + '|' + (this.submitted ? 's' : '') + '|' + this.masks.join(',');
   };
 
   Player.prototype.notice = function (text, cls) {
@@ -414,6 +434,7 @@
   };
 
   Player.prototype.showLmsError = function (err) {
+    if (this.saving) return;   // recording a submission: its own status says what failed
     if (!this.notices) { this.pendingErrors.push(err); return; }
     if (!this.lmsErrorEl) {
       this.lmsErrorEl = el('div', { className: 'notice notice-error', role: 'alert' });
@@ -437,10 +458,24 @@
     this.results = root.appendChild(el('div', {
       className: 'results', id: 'results', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true'
     }));
+    // The outcome of recording a submission: a live region present from the start, filled when used.
+    this.recordStatus = root.appendChild(el('div', { className: 'record-status', role: 'alert', tabindex: '-1' }));
+    this.retryBtn = root.appendChild(el('button', {
+      type: 'button', className: 'btn btn-secondary btn-retry', text: 'Try saving again', hidden: 'hidden'
+    }));
+    this.retryBtn.addEventListener('click', function () {
+      self.recordStatus.focus();
+      self.saveRecord();
+    });
     this.announcer = root.appendChild(el('div', {
       className: 'visually-hidden', role: 'status', 'aria-live': 'polite'
     }));
     this.main = root.appendChild(el('div', { className: 'questions' }));
+
+    this.main.addEventListener('change', function (e) {
+      var m = /^q(\d+)$/.exec(e.target.name || '');
+      if (m) self.onChange(Number(m[1]));
+    });
 
     var number = 0, sourceStart = 0;
     data.sections.forEach(function (s, si) {
@@ -498,7 +533,6 @@
       var c = q.choices[ci];
       var input = el('input', { type: multi ? 'checkbox' : 'radio', name: id, id: id + '-c' + ci, value: String(ci) });
       input.checked = !!self.answers[qi][ci];
-      input.addEventListener('change', function () { self.onChange(qi); });
       var text = el('span', { className: 'choice-text' });
       var ps = paragraphs(c.text);
       if (!ps.length) ps = [String(c.text === null || c.text === undefined ? '' : c.text)];
@@ -538,6 +572,9 @@
     if (this.submitted || this.checked[qi]) return;
     var view = this.views[qi];
     this.answers[qi] = this.questions[qi].choices.map(function (c, ci) { return !!view.inputs[ci].checked; });
+    var was = this.masks[qi] !== '';
+    this.masks[qi] = encodeMask(this.answers[qi]);
+    this.answered += (this.masks[qi] !== '') - was;
     var now = Date.now();
     if (this.shownAt[qi] === undefined) this.shownAt[qi] = this.renderedAt;
     this.changedAt[qi] = now;
@@ -552,7 +589,7 @@
   };
 
   Player.prototype.answeredCount = function () {
-    return this.answers.filter(function (a) { return a.indexOf(true) >= 0; }).length;
+    return this.answered;
   };
 
   Player.prototype.updateProgress = function () {
@@ -581,7 +618,8 @@
     if (!this.lms || this.submitted) return;
     if (this.finished) { this.closedNotice(); return; }
     var ok = this.lms.set('cmi.suspend_data', this.suspendData()) && this.commit();
-    this.saveStatus.textContent = ok ? 'Progress saved at ' + clock(Date.now()) + '.' : 'Your progress could not be saved.';
+    this.saveStatus.textContent = ok ? 'Progress saved at ' + clock(Date.now()) + '.' :
+      'Your progress could not be saved (' + describe(this.lms.last) + '). Your answers are still on this page; try again in a moment.';
   };
 
   Player.prototype.setDisabled = function (qi) {
@@ -637,18 +675,21 @@
     this.submitBtn.disabled = true;
     var now = Date.now();
     var result = this.showResults();
-    if (this.lms && !this.finished) this.record(result, now);
-    else if (this.lms) this.closedNotice();
+    if (this.lms && !this.finished) {
+      this.pending = this.recordValues(result, now);
+      this.saveRecord();
+    } else if (this.lms) this.closedNotice();
     this.resultsHeading.focus();
   };
 
-  Player.prototype.record = function (result, now) {
-    var lms = this.lms, self = this;
-    if (this.commitTimer) { clearTimeout(this.commitTimer); this.commitTimer = null; }
-    lms.set('cmi.core.score.raw', String(result.percent));
-    lms.set('cmi.core.score.min', '0');
-    lms.set('cmi.core.score.max', '100');
-    lms.set('cmi.core.lesson_status', result.passed === null ? 'completed' : (result.passed ? 'passed' : 'failed'));
+  // The submission as [element, value] pairs, fixed at submit: a retry sets the same values at the same indices.
+  Player.prototype.recordValues = function (result, now) {
+    var self = this, out = [];
+    var put = function (k, v) { out.push([k, String(v)]); };
+    put('cmi.core.score.raw', result.percent);
+    put('cmi.core.score.min', '0');
+    put('cmi.core.score.max', '100');
+    put('cmi.core.lesson_status', result.passed === null ? 'completed' : (result.passed ? 'passed' : 'failed'));
     this.questions.forEach(function (q, n) {
       var chosen = self.answers[n];
       var answered = chosen.indexOf(true) >= 0 && self.changedAt[n] !== undefined;
@@ -657,21 +698,74 @@
         return q.choices.filter(function (c, ci) { return pred(c, ci); })
           .map(function (c) { return c.response; }).join(',');
       };
-      lms.set(p + 'id', q.id);
-      lms.set(p + 'type', q.type === 'true_false' ? 'true-false' : 'choice');
-      lms.set(p + 'student_response', pick(function (c, ci) { return chosen[ci]; }));
-      lms.set(p + 'correct_responses.0.pattern', pick(function (c) { return c.correct; }));
-      lms.set(p + 'result', result.scores[n] === q.points ? 'correct' : 'wrong');
-      lms.set(p + 'weighting', String(q.weighting));
-      lms.set(p + 'latency', answered ? timespan(self.changedAt[n] - (self.shownAt[n] === undefined ? self.renderedAt : self.shownAt[n])) : timespan(0));
-      lms.set(p + 'time', clock(answered ? self.changedAt[n] : now));
+      put(p + 'id', q.id);
+      put(p + 'type', q.type === 'true_false' ? 'true-false' : 'choice');
+      put(p + 'student_response', pick(function (c, ci) { return chosen[ci]; }));
+      put(p + 'correct_responses.0.pattern', pick(function (c) { return c.correct; }));
+      put(p + 'result', result.scores[n] === q.points ? 'correct' : 'wrong');
+      put(p + 'weighting', q.weighting);
+      put(p + 'latency', answered ? timespan(self.changedAt[n] - (self.shownAt[n] === undefined ? self.renderedAt : self.shownAt[n])) : timespan(0));
+      put(p + 'time', clock(answered ? self.changedAt[n] : now));
     });
-    lms.set('cmi.core.session_time', timespan(Date.now() - launchTime));
-    lms.set('cmi.core.exit', '');
-    lms.set('cmi.suspend_data', this.suspendData());
-    this.finished = true;
-    lms.LMSCommit();
-    lms.LMSFinish();
+    put('cmi.core.exit', '');
+    return out;
+  };
+
+  // Sets the whole submission record; returns the first error, or null.
+  Player.prototype.setRecord = function () {
+    var lms = this.lms, first = lms.errors.length;
+    this.pending.concat([
+      ['cmi.core.session_time', timespan(Date.now() - launchTime)],
+      ['cmi.suspend_data', this.suspendData()]
+    ]).forEach(function (kv) { lms.set(kv[0], kv[1]); });
+    return lms.errors[first] || null;
+  };
+
+  Player.prototype.status = function (text, cls) {
+    this.recordStatus.className = 'record-status notice ' + cls;
+    this.recordStatus.textContent = text;
+  };
+
+  // One attempt at recording the submission: set every value, commit (retried), then finish.
+  Player.prototype.saveRecord = function () {
+    if (this.saving || this.finished || !this.pending) return;
+    if (this.commitTimer) { clearTimeout(this.commitTimer); this.commitTimer = null; }
+    this.saving = true;
+    this.retryBtn.hidden = true;
+    this.status('Saving your result\u2026', 'notice-info');
+    this.tries = 0;
+    this.setError = this.setRecord();
+    this.commitRecord();
+  };
+
+  Player.prototype.commitRecord = function () {
+    var self = this, lms = this.lms;
+    this.retryTimer = null;
+    if (this.finished) return;
+    this.tries++;
+    var ok = lms.LMSCommit();
+    var err = this.setError || (ok ? null : lms.last);
+    if (!err) {
+      if (lms.LMSFinish()) {
+        this.finished = true;
+        this.saving = false;
+        this.pending = null;
+        this.status('Your result has been saved' + (this.tries > 1 ? ' (on try ' + this.tries + ').' : '.'), 'notice-ok');
+        return;
+      }
+      err = lms.last;
+    } else if (!this.setError && this.tries <= RETRY_DELAYS_MS.length) {
+      var wait = RETRY_DELAYS_MS[this.tries - 1];
+      this.status('Your result is not saved yet: the learning management system reported ' + describe(err) +
+        '. Trying again in ' + wait / 1000 + ' seconds\u2026', 'notice-error');
+      this.retryTimer = setTimeout(function () { self.commitRecord(); }, wait);
+      return;
+    }
+    this.saving = false;
+    this.status('Your result may not have been saved: the learning management system reported ' + describe(err) +
+      '. Your answers are still on this page. Select \u201cTry saving again\u201d; if it keeps failing, ' +
+      'tell your instructor before closing this page.', 'notice-error');
+    this.retryBtn.hidden = false;
   };
 
   // Renders the score (and feedback per showFeedback); returns the score object.
@@ -713,6 +807,15 @@
   // Fallback when the page goes away: keep the attempt open for resuming. Never submits scores.
   Player.prototype.leave = function () {
     if (!this.lms || this.finished) return;
+    if (this.retryTimer) { clearTimeout(this.retryTimer); this.retryTimer = null; }
+    if (this.pending) {   // a submission not yet recorded: one last try, then end the session
+      this.saving = true;
+      this.setRecord();
+      this.finished = true;
+      this.lms.LMSCommit();
+      this.lms.LMSFinish();
+      return;
+    }
     this.finished = true;
     if (this.commitTimer) { clearTimeout(this.commitTimer); this.commitTimer = null; }
     if (!this.submitted) this.lms.set('cmi.core.exit', 'suspend');

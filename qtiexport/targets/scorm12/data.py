@@ -107,12 +107,15 @@ def quiz_data(quiz: Quiz, ctx) -> dict:
 def max_suspend_data(quiz: Quiz) -> int:
     """Return the longest cmi.suspend_data the player can write for `quiz`.
 
-    The player's state is `1|<seed>|<flags>|<answers>`: a header of at most 16 characters, then
-    per question a base-32 bitmask of its chosen choices (at most ceil(choices / 5) digits),
-    separated by commas.
+    The player's state is `2|<seed>|<flags>|<answers>`: a header of at most 16 characters, then
+    one bitstream of all questions' answers at 6 bits per character. A question's field takes
+    n bits for a multiple_response question with n choices, else the bit length of n (the
+    smallest w with 2**w > n: 0 for no answer, or 1 + the chosen choice's index).
     """
-    questions = quiz.questions
-    return 16 + sum(math.ceil(len(q.choices) / 5) for q in questions) + len(questions) - 1
+    bits = sum(
+        len(q.choices) if isinstance(q, MultipleResponse) else len(q.choices).bit_length() for q in quiz.questions
+    )
+    return 16 + math.ceil(bits / 6)
 
 
 def render_index(template: str, data: dict) -> str:

@@ -138,25 +138,44 @@ def test_quiz_data_is_json_data_not_script():
     assert "<title>&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;</title>" in index
 
 
-def _big_quiz(questions: int, choices: int) -> dict:
+def _big_quiz(questions: int, choices: int, kind: str = "multiple_response") -> dict:
     return {"id": "big", "title": "Big", "questions": [
-        {"id": f"q{n}", "type": "multiple_response", "prompt": f"Question {n}",
+        {"id": f"q{n}", "type": kind, "prompt": f"Question {n}",
          "choices": [{"id": f"c{c}", "text": f"Choice {c}", "correct": c == 0} for c in range(choices)]}
         for n in range(questions)]}
 
 
-def test_two_hundred_questions_fit_in_suspend_data():
+def test_five_thousand_single_choice_questions_fit_in_suspend_data():
     from qtiexport.targets.scorm12.data import max_suspend_data
 
-    quiz = qtiexport.load(_big_quiz(200, 10))
-    assert max_suspend_data(quiz) <= 4096
+    quiz = qtiexport.load(_big_quiz(5000, 4, "single_choice"))
+    # 3 bits a question (values 0-4): 15,000 bits = 2,500 characters, after a header of at most 16
+    assert max_suspend_data(quiz) == 2516 <= 4096
     assert build(quiz).names()
 
 
-def test_a_quiz_whose_state_cannot_fit_is_refused():
-    quiz = qtiexport.load(_big_quiz(600, 36))
-    with pytest.raises(qtiexport.BuildError, match="4096 for cmi.suspend_data"):
-        build(quiz)
+def test_two_hundred_36_choice_questions_fit_in_suspend_data():
+    from qtiexport.targets.scorm12.data import max_suspend_data
+
+    quiz = qtiexport.load(_big_quiz(200, 36))
+    assert max_suspend_data(quiz) == 16 + 200 * 36 // 6 == 1216
+    assert build(quiz).names()
+
+
+def test_a_quiz_just_over_the_bound_is_refused():
+    from qtiexport.targets.scorm12.data import max_suspend_data
+
+    # 680 x 36 bits = 24,480 bits = 4,080 characters: 4,096 with the header, the most that fits
+    source = _big_quiz(680, 36)
+    fits = qtiexport.load(source)
+    assert max_suspend_data(fits) == 4096
+    assert build(fits).names()
+    # one true/false question more (2 bits): 4,081 characters, 4,097 in all
+    source["questions"].append({"id": "tf", "type": "true_false", "prompt": "p", "answer": True})
+    too_long = qtiexport.load(source)
+    assert max_suspend_data(too_long) == 4097
+    with pytest.raises(qtiexport.BuildError, match="could reach 4097 characters, over SCORM 1.2's 4096 for cmi.suspend_data"):
+        build(too_long)
 
 
 def test_points_above_the_weighting_range_are_capped_with_a_warning():

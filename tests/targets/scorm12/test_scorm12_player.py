@@ -12,7 +12,8 @@ import pytest
 
 TIMESPAN = re.compile(r"^\d{2,4}:\d{2}:\d{2}(\.\d{1,2})?$")
 CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d:[0-5]\d$")
-SUSPEND = re.compile(r"^1\|[0-9a-z]{1,11}\|s?\|[0-9a-v,]*$")
+SUSPEND = re.compile(r"^2\|[0-9a-z]{1,11}\|s?\|[A-Za-z0-9_-]*$")
+B64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 HOSTILE_IMG = '<img src=x onerror="window.__pwned=1">'
 HOSTILE_SCRIPT = "</script><script>window.__pwned=2</script>"
 
@@ -165,7 +166,9 @@ def test_all_correct_passes_and_records_interactions(harness):
     sent = harness.set_calls()
     assert re.fullmatch(r"\d{4}:\d{2}:\d{2}\.\d{2}", sent["cmi.core.session_time"][-1])
     assert sent["cmi.core.score.raw"] == ["100"]
-    assert cmi["cmi"]["suspend_data"] == "1|" + cmi["cmi"]["suspend_data"].split("|")[1] + "|s|2,3,7,1"
+    # fields: q1 "B" of 3 = 2 -> 10, q2 A,B -> 1100, q3 A,B,C -> 1110, q4 "true" = 1 -> 01;
+    # bits 101100 111001 = 44, 57 -> "s", "5"
+    assert cmi["cmi"]["suspend_data"] == "2|" + cmi["cmi"]["suspend_data"].split("|")[1] + "|s|s5"
     assert_finished_once(harness)
     text = frame.locator(".results").inner_text()
     assert "Score: 100% (5 of 5 points)" in text
@@ -277,7 +280,9 @@ def test_resume_restores_order_and_answers_then_submits_once(harness):
     saved = harness.cmi()["cmi"]
     suspend_data = saved["suspend_data"]
     assert SUSPEND.match(suspend_data) and suspend_data.split("|")[2] == ""
-    assert suspend_data.split("|")[3] == "2,,5,"   # source order, base 32 masks
+    # source order: q1 "B" = 2 -> 10, q2 -> 0000, q3 A,C -> 1010, q4 -> 00;
+    # bits 100000 101000 = 32, 40 -> "g", "o"
+    assert suspend_data.split("|")[3] == "go"
     assert saved["core"]["lesson_status"] == "incomplete"
     harness.assert_clean()
 
@@ -298,7 +303,7 @@ def test_resume_restores_order_and_answers_then_submits_once(harness):
 def test_submitted_attempt_is_shown_read_only(harness):
     quiz = sample_quiz()
     frame = harness.open_host(quiz, cmi={"core": {"entry": "", "lesson_status": "passed"},
-                                         "suspend_data": "1|zz|s|2,3,7,1"})
+                                         "suspend_data": "2|zz|s|s5"})   # all correct (see above)
     assert "already submitted" in frame.locator(".notices").inner_text()
     assert "Score: 100%" in frame.locator(".results").inner_text()
     assert frame.locator("input:not([disabled])").count() == 0
@@ -468,30 +473,152 @@ def test_save_progress_commits(harness):
     frame.get_by_role("button", name="Save progress").click()
     assert [c["method"] for c in harness.calls()].count("LMSCommit") == before + 1
     assert "Progress saved" in frame.locator(".save-status").inner_text()
-    assert harness.cmi()["cmi"]["suspend_data"].endswith("|,,,2")
+    # q4 "false" = 2 -> 10, the rest zero: bits 000000 000010 -> "A", "C"
+    assert harness.cmi()["cmi"]["suspend_data"].endswith("||AC")
     harness.assert_clean()
 
 
 # ---------------------------------------------------------------- suspend_data format
 
+def field_width(q) -> int:
+    n = len(q["choices"])
+    return n if q["type"] == "multiple_response" else n.bit_length()
+
+
+def suspend_bound(qs) -> int:
+    """2 + 11 + 1 + 1 + 1 + ceil(total bits / 6), as data.max_suspend_data computes it."""
+    return 16 + math.ceil(sum(field_width(q) for q in qs) / 6)
+
+
+def reference_answers(qs, answers) -> str:
+    """Format 2's answers part, written apart from the player: fields as bit strings, 6 bits a character."""
+    bits = ""
+    for q, chosen in zip(qs, answers):
+        if q["type"] == "multiple_response":
+            bits += "".join("1" if c else "0" for c in chosen)
+        else:
+            bits += format(chosen.index(True) + 1 if True in chosen else 0, f"0{field_width(q)}b")
+    bits += "0" * (-len(bits) % 6)
+    return "".join(B64URL[int(bits[i:i + 6], 2)] for i in range(0, len(bits), 6)).rstrip("A")
+
+
+def base36(n: int) -> str:
+    digits = ""
+    while True:
+        n, d = divmod(n, 36)
+        digits = "0123456789abcdefghijklmnopqrstuvwxyz"[d] + digits
+        if not n:
+            return digits
+
+
+def encode(frame, seed, submitted, answers, qs):
+    return frame.evaluate("([s, b, a, q]) => window.QtiExportPlayer.encodeSuspendData(s, b, a, q)",
+                          [seed, submitted, answers, qs])
+
+
+def decode(frame, data, qs):
+    return frame.evaluate("([d, q]) => window.QtiExportPlayer.decodeSuspendData(d, q)", [data, qs])
+
+
+def question(kind, n):
+    choices = ([choice("true", "True", True, "t"), choice("false", "False", False, "f")] if kind == "true_false" else
+               [choice(f"C{i}", f"Choice {i}", i == 0) for i in range(n)])
+    return {"id": f"{kind}-{n}", "type": kind, "title": None, "prompt": "p", "points": 1, "weighting": 1,
+            "scoring": "all-or-nothing", "choices": choices,
+            "feedback": {"correct": None, "incorrect": None, "general": None}}
+
+
 def test_suspend_data_length_bound(harness):
     quiz = sample_quiz()
     qs = questions_of(quiz)
     qs[1]["choices"] = [choice(chr(65 + i), f"Choice {i}", True) for i in range(12)]
-    harness.open_host(quiz)
+    frame = harness.open_host(quiz)
     # every choice of a multiple_response question, the last choice of the others
     answers = [[q["type"] == "multiple_response" or i == len(q["choices"]) - 1 for i in range(len(q["choices"]))]
                for q in qs]
     for seed in (0, 4294967295):
-        data = harness.sco.evaluate("([s, a]) => window.QtiExportPlayer.encodeSuspendData(s, true, a)", [seed, answers])
-        bound = 2 + 11 + 1 + 1 + 1 + sum(math.ceil(len(q["choices"]) / 5) for q in qs) + (len(qs) - 1)
-        assert len(data) <= bound
-        assert data.split("|")[3] == "4,3vv,f,2"   # 0b100, 4095 = 3*32*32 + 31*32 + 31, 0b1111, 0b10
-        back = harness.sco.evaluate("([d, q]) => window.QtiExportPlayer.decodeSuspendData(d, q)", [data, qs])
-        assert back == {"seed": seed, "submitted": True, "answers": answers}
-    # ill-formed or mismatched data is rejected
-    for bad in ("", "2|a||,,,", "1|a||,,", "1|a||w,,,", "1|a||3,,,", "1|a|x|,,,", "1|a||8,,,"):
-        assert harness.sco.evaluate("([d, q]) => window.QtiExportPlayer.decodeSuspendData(d, q)", [bad, qs]) is None, bad
+        data = encode(frame, seed, True, answers, qs)
+        assert len(data) <= suspend_bound(qs) == 16 + 4   # 2 + 12 + 4 + 2 = 20 bits: 4 characters
+        # q1 3 of 3 -> 11, q2 -> 1111 1111 1111, q3 -> 1111, q4 "false" = 2 -> 10, padding 0000:
+        # 111111 111111 111111 100000 = 63, 63, 63, 32
+        assert data.split("|")[3] == "___g"
+        assert decode(frame, data, qs) == {"seed": seed, "submitted": True, "answers": answers}
+    # 5,000 single choice questions with 4 choices, the last chosen: 3 bits each (4 -> 100), two questions a
+    # character: 100100 = 36 = "k", 2,500 characters
+    many = [question("single_choice", 4)] * 5000
+    data = encode(frame, 4294967295, True, [[False, False, False, True]] * 5000, many)
+    assert data == "2|1z141z3|s|" + "k" * 2500 and len(data) <= suspend_bound(many) == 2516
+    harness.assert_clean()
+
+
+def test_suspend_data_round_trips_random_answers(harness):
+    frame = harness.open_host(sample_quiz())
+    rng = random.Random(2024)
+    for trial in range(40):
+        qs = [question("multiple_response", 36), question("true_false", 2)]
+        qs += [question(rng.choice(["single_choice", "multiple_response"]), rng.randint(1, 36))
+               for _ in range(rng.randint(0, 30))]
+        rng.shuffle(qs)
+        density = rng.choice([0.0, 0.1, 0.5, 0.9, 1.0])
+        answers = []
+        for q in qs:
+            n = len(q["choices"])
+            if q["type"] == "multiple_response":
+                answers.append([rng.random() < density for _ in range(n)])
+            else:
+                pick = n - 1 if density == 1.0 else rng.randrange(n + 1) - 1 if density else -1   # -1: nothing chosen
+                answers.append([i == pick for i in range(n)])
+        seed = rng.choice([0, 4294967295, rng.getrandbits(32)])
+        submitted = rng.random() < 0.5
+        data = encode(frame, seed, submitted, answers, qs)
+        assert data == f"2|{base36(seed)}|{'s' if submitted else ''}|{reference_answers(qs, answers)}", trial
+        assert SUSPEND.match(data) and len(data) <= suspend_bound(qs)
+        assert decode(frame, data, qs) == {"seed": seed, "submitted": submitted, "answers": answers}, trial
+        # the trailing "A"s the player drops may also be written out
+        total = math.ceil(sum(field_width(q) for q in qs) / 6)
+        padded = data + "A" * (total - len(data.split("|")[3]))
+        assert decode(frame, padded, qs) == {"seed": seed, "submitted": submitted, "answers": answers}, trial
+    # 36-choice multiple response alone: choices 0, 1 and 35 -> 110000 000000 ... 000001 = "w", "A" x 4, "B"
+    mr36 = [question("multiple_response", 36)]
+    chosen = [[i in (0, 1, 35) for i in range(36)]]
+    assert encode(frame, 35, False, chosen, mr36) == "2|z||wAAAAB"
+    # true/false alone: "true" = 1 -> 01 + padding = 010000 = 16 = "Q"; "false" = 2 -> 100000 = "g"; nothing -> ""
+    tf = [question("true_false", 2)]
+    assert [encode(frame, 0, False, [a], tf) for a in ([True, False], [False, True], [False, False])] == [
+        "2|0||Q", "2|0||g", "2|0||"]
+    harness.assert_clean()
+
+
+def test_suspend_data_decoder_rejects_ill_formed_data(harness):
+    quiz = sample_quiz()
+    qs = questions_of(quiz)   # fields 2 + 4 + 4 + 2 = 12 bits: at most 2 characters
+    frame = harness.open_host(quiz)
+    nothing = {"seed": 10, "submitted": False, "answers": [[False] * len(q["choices"]) for q in qs]}
+    for ok in ("2|a||", "2|a||A", "2|a||AA"):   # missing characters are zero bits
+        assert decode(frame, ok, qs) == nothing, ok
+    assert decode(frame, "2|a||AC", qs)["answers"][3] == [False, True]   # q4 field 10 = 2: "false"
+    bad = [
+        "", "2|a|", "2|a|||", "2", "1|a||", "3|a||", "02|a||", "v2|a||",        # parts, version
+        "2|||", "2|A||", "2|a-b||", "2|aaaaaaaaaaaa||", "2| a||",                # seed
+        "2|a|x|", "2|a|ss|", "2|a|S|",                                          # flag
+        "2|a||+", "2|a||/", "2|a||A=", "2|a||A ", "2|a||é", "2|a||A,A",    # not base64url
+        "2|a||AAA", "2|a||AAAB", "2|a||___",                                    # more than 2 characters
+        "2|a||AD",                                                              # q4 field 11 = 3 > 2 choices
+    ]
+    for data in bad:
+        assert decode(frame, data, qs) is None, data
+    # a single choice question with 4 choices: 3 bits, 3 padding bits
+    four = [question("single_choice", 4)]
+    assert decode(frame, "2|a||g", four)["answers"] == [[False, False, False, True]]   # 100 000: value 4
+    assert decode(frame, "2|a||o", four) is None   # 101 000: value 5 > 4 choices
+    assert decode(frame, "2|a||w", four) is None   # 110 000: value 6
+    assert decode(frame, "2|a||h", four) is None   # 100 001: a padding bit set
+    # a resumed attempt with data the player rejects starts afresh
+    frame = harness.open_host(quiz, cmi={"core": {"entry": "resume", "lesson_status": "incomplete"},
+                                         "suspend_data": "2|a||AD"})
+    assert frame.locator("input:checked").count() == 0
+    assert "restored" not in frame.locator(".notices").inner_text()
+    assert SUSPEND.match(harness.cmi()["cmi"]["suspend_data"])
     harness.assert_clean()
 
 

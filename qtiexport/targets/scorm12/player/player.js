@@ -4,25 +4,33 @@
  * <script type="application/json" id="quiz-data"> and every piece of quiz text
  * is put into the page with textContent only: no source string ever becomes HTML.
  *
- * cmi.suspend_data, format version 1 (also in docs/scorm12.md):
+ * cmi.suspend_data, format version 2 (also in docs/scorm12.md):
  *
- *   1|<seed>|<flags>|<answers>
+ *   2|<seed>|<flags>|<answers>
  *
- *   1        the format version.
+ *   2        the format version.
  *   seed     the attempt's shuffle seed, an unsigned 32-bit integer in base 36,
  *            lowercase (at most 7 characters written, up to 11 accepted).
  *   flags    "" while the attempt is open, "s" once it has been submitted.
- *   answers  one entry per question in SOURCE order (sections in data order,
- *            questions in data order, never the shuffled order), joined by ",".
- *            An entry is the bitmask of the chosen choices (bit i = the i-th
- *            choice in source order) in base 32, digits 0-9a-v, lowercase,
- *            without leading zeros; "" when nothing is chosen.
+ *   answers  one bitstream for all questions in SOURCE order (sections in data
+ *            order, questions in data order, never the shuffled order), one
+ *            field per question, most significant bit first:
+ *              single_choice, true_false with n choices: the smallest w with
+ *                2^w > n bits holding 0 (nothing chosen) or 1 + the index of
+ *                the chosen choice in source order;
+ *              multiple_response with n choices: n bits, choice 0's bit first.
+ *            Written 6 bits a character, most significant first, with the
+ *            base64url alphabet A-Z a-z 0-9 - _ ("A" = 0); the last character
+ *            is padded with zero bits. The player drops trailing "A"s; a reader
+ *            takes missing characters as zero bits.
  *
- *   Example: 4 questions, the 1st choice of Q1, choices 2 and 3 of Q2, nothing
- *   for Q3, "false" (2nd choice) for Q4, not submitted:  "1|1x2f9k||1,6,,2"
+ *   Example: 4 questions (single choice of 3, multiple response of 4, single
+ *   choice of 5, true/false); the 3rd choice of Q1, choices 2 and 3 of Q2,
+ *   nothing for Q3, "false" (2nd choice) for Q4, not submitted. Fields
+ *   11 0110 000 10 -> 110110 000100 (padded) -> "2" (54) "E" (4):  "2|1x2f9k||2E"
  *
- *   Maximum length for a quiz: 2 + 11 + 1 + 1 + 1 + sum(ceil(nChoices / 5))
- *   + (nQuestions - 1). The Python writer refuses quizzes over 4096.
+ *   Maximum length for a quiz: 2 + 11 + 1 + 1 + 1 + ceil(total field bits / 6).
+ *   The Python writer refuses quizzes over 4096.
  *
  * Shuffling: rand = mulberry32(seed). First, for each section in data order with
  * shuffleQuestions, Fisher-Yates over its questions; then, for each question in
@@ -34,7 +42,7 @@
   'use strict';
 
   var PREVIEW_NOTICE = 'Preview mode: no learning management system was found, so results are not recorded.';
-  var B32 = '0123456789abcdefghijklmnopqrstuv';
+  var B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';   // base64url, value = index
   var COMMIT_INTERVAL_MS = 30000;
   // Recording a submission: LMSCommit is tried at once, then after these waits (3 tries in all).
   var RETRY_DELAYS_MS = [2000, 5000];
@@ -88,50 +96,97 @@
     return { sections: sections, choices: choices };
   }
 
-  function encodeMask(chosen) {
-    var s = '';
-    for (var k = 0; k * 5 < chosen.length; k++) {
-      var d = 0;
-      for (var b = 0; b < 5; b++) if (chosen[k * 5 + b]) d |= 1 << b;
-      s = B32.charAt(d) + s;
-    }
-    return s.replace(/^0+/, '');
+  /* suspend_data answers: one field per question in a bitstream kept as an array of 0/1 */
+
+  // Bits of a question's field: n for multiple_response, else the smallest w with 2^w > n.
+  function fieldWidth(q) {
+    var n = q.choices.length, w = 0;
+    if (q.type === 'multiple_response') return n;
+    while ((1 << w) <= n) w++;
+    return w;
   }
 
-  function decodeMask(str, n) {
-    if (!/^[0-9a-v]*$/.test(str)) return null;
-    var chosen = [];
-    for (var i = 0; i < n; i++) chosen.push(false);
-    for (var k = 0; k < str.length; k++) {
-      var d = B32.indexOf(str.charAt(str.length - 1 - k));
-      for (var b = 0; b < 5; b++) {
-        if (d & (1 << b)) {
-          if (k * 5 + b >= n) return null;
-          chosen[k * 5 + b] = true;
-        }
-      }
+  // Where each question's field starts, in source order; the last entry is the total number of bits.
+  function fieldOffsets(questions) {
+    var at = [0];
+    questions.forEach(function (q, i) { at.push(at[i] + fieldWidth(q)); });
+    return at;
+  }
+
+  // Writes `chosen` (one boolean per choice) as the field at bits[at...], most significant bit first.
+  function putField(bits, at, q, chosen) {
+    var w = fieldWidth(q), v = chosen.indexOf(true) + 1;
+    for (var i = 0; i < w; i++) {
+      bits[at + i] = q.type === 'multiple_response' ? (chosen[i] ? 1 : 0) : (v >> (w - 1 - i)) & 1;
     }
+  }
+
+  // Reads the field at bits[at...] back as one boolean per choice; null for a value that names no choice.
+  function getField(bits, at, q) {
+    var n = q.choices.length, w = fieldWidth(q), v = 0, chosen = [], i;
+    if (q.type === 'multiple_response') {
+      for (i = 0; i < n; i++) chosen.push(bits[at + i] === 1);
+      return chosen;
+    }
+    for (i = 0; i < w; i++) v = (v << 1) | bits[at + i];
+    if (v > n) return null;
+    for (i = 0; i < n; i++) chosen.push(i === v - 1);
     return chosen;
   }
 
-  function encodeSuspendData(seed, submitted, answers) {
-    return '1|' + (seed >>> 0).toString(36) + '|' + (submitted ? 's' : '') + '|' +
-      answers.map(encodeMask).join(',');
+  function answerBits(questions, answers) {
+    var at = fieldOffsets(questions), bits = [];
+    questions.forEach(function (q, i) { putField(bits, at[i], q, answers[i]); });
+    return bits;
+  }
+
+  // 6 bits a character, zero-padded; trailing "A"s (all-zero characters) are dropped.
+  function packBits(bits) {
+    var s = '', end = 0;
+    for (var i = 0; i < bits.length; i += 6) {
+      var d = 0;
+      for (var b = i; b < i + 6; b++) d = (d << 1) | (bits[b] || 0);
+      s += B64.charAt(d);
+      if (d) end = s.length;
+    }
+    return s.slice(0, end);
+  }
+
+  // The bits of `str` (at least `total`, missing characters read as zeros), or null when it is not base64url,
+  // longer than ceil(total / 6), or sets a padding bit.
+  function unpackBits(str, total) {
+    if (!/^[A-Za-z0-9_-]*$/.test(str) || str.length > Math.ceil(total / 6)) return null;
+    var bits = [];
+    for (var k = 0; k < str.length; k++) {
+      var d = B64.indexOf(str.charAt(k));
+      for (var b = 5; b >= 0; b--) bits.push((d >> b) & 1);
+    }
+    if (bits.indexOf(1, total) >= 0) return null;
+    while (bits.length < total) bits.push(0);
+    return bits;
+  }
+
+  function suspendString(seed, submitted, bits) {
+    return '2|' + (seed >>> 0).toString(36) + '|' + (submitted ? 's' : '') + '|' + packBits(bits);
+  }
+
+  // answers: per question (source order), one boolean per choice (source order).
+  function encodeSuspendData(seed, submitted, answers, questions) {
+    return suspendString(seed, submitted, answerBits(questions, answers));
   }
 
   // Returns {seed, submitted, answers} or null when the string is not valid for these questions.
   function decodeSuspendData(str, questions) {
     var parts = String(str || '').split('|');
-    if (parts.length !== 4 || parts[0] !== '1') return null;
+    if (parts.length !== 4 || parts[0] !== '2') return null;
     if (!/^[0-9a-z]{1,11}$/.test(parts[1]) || !/^s?$/.test(parts[2])) return null;
-    var entries = parts[3].split(',');
-    if (entries.length !== questions.length) return null;
+    var at = fieldOffsets(questions);
+    var bits = unpackBits(parts[3], at[questions.length]);
+    if (!bits) return null;
     var answers = [];
     for (var i = 0; i < questions.length; i++) {
-      var q = questions[i];
-      var chosen = decodeMask(entries[i], q.choices.length);
+      var chosen = getField(bits, at[i], questions[i]);
       if (!chosen) return null;
-      if (q.type !== 'multiple_response' && chosen.filter(Boolean).length > 1) return null;
       answers.push(chosen);
     }
     return { seed: parseInt(parts[1], 36) >>> 0, submitted: parts[2] === 's', answers: answers };
@@ -365,9 +420,10 @@
       this.seed = newSeed();
     }
     this.order = computeOrder(data, this.seed);
-    // Per question: its suspend_data entry, kept up to date so that a change costs one question's work.
-    this.masks = this.answers.map(encodeMask);
-    this.answered = this.masks.filter(Boolean).length;
+    // The suspend_data answers bitstream, kept up to date so that a change rewrites one question's field.
+    this.offsets = fieldOffsets(this.questions);
+    this.bits = answerBits(this.questions, this.answers);
+    this.answered = this.answers.filter(function (a) { return a.indexOf(true) >= 0; }).length;
 
     this.render();
     this.pendingErrors.forEach(function (err) { self.showLmsError(err); });
@@ -419,7 +475,7 @@
   }
 
   Player.prototype.suspendData = function () {
-    return '1|' + this.seed.toString(36) + '|' + (this.submitted ? 's' : '') + '|' + this.masks.join(',');
+    return suspendString(this.seed, this.submitted, this.bits);
   };
 
   Player.prototype.notice = function (text, cls) {
@@ -571,10 +627,10 @@
   Player.prototype.onChange = function (qi) {
     if (this.submitted || this.checked[qi]) return;
     var view = this.views[qi];
+    var was = this.answers[qi].indexOf(true) >= 0;
     this.answers[qi] = this.questions[qi].choices.map(function (c, ci) { return !!view.inputs[ci].checked; });
-    var was = this.masks[qi] !== '';
-    this.masks[qi] = encodeMask(this.answers[qi]);
-    this.answered += (this.masks[qi] !== '') - was;
+    putField(this.bits, this.offsets[qi], this.questions[qi], this.answers[qi]);
+    this.answered += (this.answers[qi].indexOf(true) >= 0) - was;
     var now = Date.now();
     if (this.shownAt[qi] === undefined) this.shownAt[qi] = this.renderedAt;
     this.changedAt[qi] = now;

@@ -10,8 +10,9 @@ from ...packaging.package import MANIFEST, Package
 from ..base import BuildContext, Writer
 from ...packaging.xsd import SchemaSet
 from .check import check
-from .items import assessment_item, interaction_type
+from .items import interaction_type
 from .manifest import ITEM_TYPE, TEST_TYPE, imsmanifest, item_metadata
+from .templates import ItemFactory
 from .test import assessment_test
 
 TEST_FILE = "test.xml"
@@ -31,6 +32,7 @@ def build(quiz: Quiz, ctx: BuildContext) -> Package:
         canvas_shuffle_id = ids.unique("shuffle-answers", taken_ids)
 
     titles = question_titles(quiz)
+    items = ItemFactory(quiz)
     taken_files = {TEST_FILE.lower(), MANIFEST.lower()}
     members: dict[str, bytes] = {}
     hrefs: dict[str, str] = {}
@@ -38,7 +40,7 @@ def build(quiz: Quiz, ctx: BuildContext) -> Package:
     for question in quiz.questions:
         href = "items/" + ids.unique_file_name(question.id, ".xml", taken_files)
         hrefs[question.id] = href
-        members[href] = serialize(assessment_item(question, quiz, titles[question.id]))
+        members[href] = items.serialized(question, titles[question.id])
         resources.append(
             Resource(
                 identifier=f"ITEM-{question.id}",

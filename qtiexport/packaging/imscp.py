@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -24,20 +25,28 @@ class Resource:
 
 
 def resources_element(E: ElementMaker, resources: list[Resource]) -> etree._Element:
-    """Return `<resources>` for `resources`, in the order given."""
+    """Return `<resources>` for `resources`, in the order given.
+
+    Built with SubElement rather than E: a package may list tens of thousands of resources.
+    Metadata elements are copied, so one element may serve every resource.
+    """
     out = E.resources()
+    namespace = etree.QName(out).namespace
+    tag = (lambda name: f"{{{namespace}}}{name}") if namespace else (lambda name: name)
+    resource_tag, metadata_tag, file_tag, dependency_tag = map(tag, ("resource", "metadata", "file", "dependency"))
+    sub = etree.SubElement
     for resource in resources:
         attributes = {"identifier": resource.identifier, "type": resource.type, **resource.attributes}
         if resource.href is not None:
             attributes["href"] = resource.href
-        node = E.resource(attributes)
+        node = sub(out, resource_tag, attributes)
         if resource.metadata:
-            node.append(E.metadata(*resource.metadata))
+            metadata = sub(node, metadata_tag)
+            metadata.extend(copy.deepcopy(element) for element in resource.metadata)
         for path in resource.files:
-            node.append(E.file(href=path))
+            sub(node, file_tag, href=path)
         for identifier in resource.dependencies:
-            node.append(E.dependency(identifierref=identifier))
-        out.append(node)
+            sub(node, dependency_tag, identifierref=identifier)
     return out
 
 

@@ -37,8 +37,12 @@ def build(quiz: Quiz, ctx: BuildContext) -> Package:
     members: dict[str, bytes] = {}
     hrefs: dict[str, str] = {}
     resources: list[Resource] = []
+    metadata = {}
     for question in quiz.questions:
         href = "items/" + ids.unique_file_name(question.id, ".xml", taken_files)
+        kind = interaction_type(question)
+        if kind not in metadata:
+            metadata[kind] = item_metadata(kind)
         hrefs[question.id] = href
         members[href] = items.serialized(question, titles[question.id])
         resources.append(
@@ -47,7 +51,7 @@ def build(quiz: Quiz, ctx: BuildContext) -> Package:
                 type=ITEM_TYPE,
                 href=href,
                 files=(href,),
-                metadata=(item_metadata(interaction_type(question)),),
+                metadata=(metadata[kind],),
             )
         )
     members[TEST_FILE] = serialize(assessment_test(quiz, section_ids, hrefs, ctx.generator, canvas_shuffle_id))

@@ -18,14 +18,17 @@ from .items import Q, block_text
 TEST_PART = "BaseTestPart"  # the identifier Canvas looks for first
 
 
+_ITEM_REF = f"{{{QTI}}}assessmentItemRef"
+_WEIGHT = f"{{{QTI}}}weight"
+
+
 def _item_ref(question, href: str) -> etree._Element:
     # Canvas joins references to items by identifier (never by href) and takes the points from
     # weight@value as absolute points; outcomeProcessing below sums SCORE without weights.
-    return Q.assessmentItemRef(
-        Q.weight(identifier="W", value=xml_decimal(question.points)),
-        identifier=question.id,
-        href=href,
-    )
+    # (SubElement rather than Q: a test may hold tens of thousands of references.)
+    ref = etree.Element(_ITEM_REF, identifier=question.id, href=href)
+    etree.SubElement(ref, _WEIGHT, identifier="W", value=xml_decimal(question.points))
+    return ref
 
 
 def assessment_section(

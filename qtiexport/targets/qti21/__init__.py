@@ -13,7 +13,7 @@ from .check import check
 from .items import interaction_type
 from .manifest import ITEM_TYPE, TEST_TYPE, imsmanifest, item_metadata
 from .templates import ItemFactory
-from .test import assessment_test
+from .test import TEST_PART, assessment_test
 
 TEST_FILE = "test.xml"
 
@@ -26,6 +26,7 @@ def question_titles(quiz: Quiz) -> dict[str, str]:
 def build(quiz: Quiz, ctx: BuildContext) -> Package:
     """Return the QTI 2.1 package of `quiz` (pure: same quiz, same bytes)."""
     taken_ids = {q.id for q in quiz.questions} | {s.id for s in quiz.sections if s.id}
+    test_part_id = ids.unique(TEST_PART, taken_ids)
     section_ids = [s.id or ids.unique("section", taken_ids) for s in quiz.sections]
     canvas_shuffle_id = None
     if quiz.settings.shuffle_choices and not quiz.settings.shuffle_questions:
@@ -54,7 +55,9 @@ def build(quiz: Quiz, ctx: BuildContext) -> Package:
                 metadata=(metadata[kind],),
             )
         )
-    members[TEST_FILE] = serialize(assessment_test(quiz, section_ids, hrefs, ctx.generator, canvas_shuffle_id))
+    members[TEST_FILE] = serialize(
+        assessment_test(quiz, section_ids, hrefs, ctx.generator, canvas_shuffle_id, test_part_id)
+    )
     resources.append(
         Resource(
             identifier=f"TEST-{quiz.id}",

@@ -107,8 +107,12 @@ def outcome_declarations(quiz: Quiz) -> list[etree._Element]:
 
 
 def assessment_test(quiz: Quiz, section_ids: list[str], hrefs: dict[str, str], generator: str,
-                    canvas_shuffle_id: str | None) -> etree._Element:
-    """Return the assessmentTest of `quiz`; `section_ids` name its sections, `hrefs` its items' files."""
+                    canvas_shuffle_id: str | None, test_part_id: str = TEST_PART) -> etree._Element:
+    """Return the assessmentTest of `quiz`; `section_ids` name its sections, `hrefs` its items' files.
+
+    `test_part_id` is BaseTestPart unless a section or question of the quiz is called so: the
+    identifiers of a test's parts, sections and item references must not repeat.
+    """
     settings = quiz.settings
     sections = [
         assessment_section(quiz, section, identifier, hrefs, index == 0,
@@ -121,7 +125,7 @@ def assessment_test(quiz: Quiz, section_ids: list[str], hrefs: dict[str, str], g
         Q.testPart(
             Q.itemSessionControl(showFeedback=xml_bool(settings.show_feedback != "never")),
             *sections,
-            identifier=TEST_PART,
+            identifier=test_part_id,
             navigationMode="nonlinear",
             submissionMode="individual" if settings.show_feedback == "immediately" else "simultaneous",
         ),

@@ -13,7 +13,7 @@ from ...packaging.xsd import SchemaSet
 from ..base import BuildContext, Writer
 from .check import check
 from .data import SUSPEND_DATA_LIMIT, max_suspend_data, quiz_data, render_index
-from .manifest import LAUNCH, imsmanifest
+from .manifest import LAUNCH, TITLE_LIMIT, imsmanifest
 
 PLAYER_ASSETS = ("player.js", "player.css")
 
@@ -21,6 +21,22 @@ PLAYER_ASSETS = ("player.js", "player.css")
 def player_file(name: str) -> bytes:
     """Return a file of the player, shipped as package data."""
     return resources.files(__package__).joinpath("player", name).read_bytes()
+
+
+def manifest_title(quiz: Quiz, ctx: BuildContext) -> str:
+    """Return the title for the manifest, shortened (with a warning) to the 200 characters SCORM 1.2 allows."""
+    if len(quiz.title) <= TITLE_LIMIT:
+        return quiz.title
+    ctx.warn(
+        Diagnostic(
+            "/title",
+            f"the title has {len(quiz.title)} characters; SCORM 1.2's manifest allows {TITLE_LIMIT}, so the "
+            "LMS shows it shortened (the player shows it whole)",
+            severity="warning",
+            file=quiz.origin,
+        )
+    )
+    return quiz.title[: TITLE_LIMIT - 1] + "\u2026"
 
 
 def build(quiz: Quiz, ctx: BuildContext) -> Package:
@@ -45,7 +61,7 @@ def build(quiz: Quiz, ctx: BuildContext) -> Package:
         )
     index = render_index(player_file(LAUNCH).decode("utf-8"), quiz_data(quiz, ctx))
     members = {LAUNCH: index.encode("utf-8"), **{name: player_file(name) for name in PLAYER_ASSETS}}
-    manifest, resource = imsmanifest(quiz, sorted(members))
+    manifest, resource = imsmanifest(quiz, sorted(members), manifest_title(quiz, ctx))
     assert_complete([resource], list(members))
     members[MANIFEST] = serialize(manifest)
     return Package.of(f"{quiz.id}-scorm12", members)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_CEILING, Decimal
+
 from lxml import etree
 
 from ..._xml import (
@@ -35,11 +37,27 @@ def resource_id(quiz: Quiz) -> str:
     return f"SCO-{quiz.id}"
 
 
-def imsmanifest(quiz: Quiz, files: list[str]) -> tuple[etree._Element, Resource]:
-    """Return the manifest for a package of `files` (launching index.html) and its one resource."""
-    item = CP.item(CP.title(quiz.title), identifier=f"ITEM-{quiz.id}", identifierref=resource_id(quiz))
+TITLE_LIMIT = 200  # imscp_rootv1p1p2.xsd: <title> is a string of at most 200 characters
+
+
+def mastery_score(passing_score: Decimal) -> str:
+    """Return adlcp:masteryscore for `passing_score`: rounded up to 2 decimals.
+
+    The player reports cmi.core.score.raw with 2 decimals, and for such a score s,
+    s >= passing_score exactly when s >= the rounded-up value: the LMS and the player agree,
+    and the value stays short (the schema allows 200 characters).
+    """
+    return xml_decimal((passing_score * 100).to_integral_value(rounding=ROUND_CEILING) / 100)
+
+
+def imsmanifest(quiz: Quiz, files: list[str], title: str) -> tuple[etree._Element, Resource]:
+    """Return the manifest for a package of `files` (launching index.html) and its one resource.
+
+    `title` is the quiz's title as SCORM 1.2 can carry it (see TITLE_LIMIT).
+    """
+    item = CP.item(CP.title(title), identifier=f"ITEM-{quiz.id}", identifierref=resource_id(quiz))
     if quiz.settings.passing_score is not None:
-        item.append(ADL.masteryscore(xml_decimal(quiz.settings.passing_score)))
+        item.append(ADL.masteryscore(mastery_score(quiz.settings.passing_score)))
     resource = Resource(
         identifier=resource_id(quiz),
         type="webcontent",
@@ -50,7 +68,7 @@ def imsmanifest(quiz: Quiz, files: list[str]) -> tuple[etree._Element, Resource]
     manifest = CP.manifest(
         CP.metadata(CP.schema("ADL SCORM"), CP.schemaversion("1.2")),
         CP.organizations(
-            CP.organization(CP.title(quiz.title), item, identifier=organization_id(quiz)),
+            CP.organization(CP.title(title), item, identifier=organization_id(quiz)),
             default=organization_id(quiz),
         ),
         resources_element(CP, [resource]),

@@ -275,3 +275,18 @@ def test_zip_has_no_directory_entries_or_unsafe_names():
         for name in archive.namelist():
             assert not name.endswith("/") and not name.startswith("/") and ".." not in name.split("/")
             assert os.sep == "/" or os.sep not in name
+
+
+def test_a_question_called_like_the_test_part_gets_a_distinct_test_part(standards):
+    quiz = qtiexport.load({"id": "clash", "title": "Clash", "sections": [
+        {"id": "BaseTestPart", "title": "S", "questions": [
+            {"id": "section", "type": "true_false", "prompt": "p", "answer": True}]}]})
+    test = etree.fromstring(build_quiz(quiz)["test.xml"])
+    identifiers = [el.get("identifier") for el in test.iter() if el.get("identifier") and
+                   etree.QName(el).localname in ("testPart", "assessmentSection", "assessmentItemRef")]
+    assert len(identifiers) == len(set(identifiers)) == 3
+    assert test.xpath("//qti:testPart/@identifier", namespaces=NS) == ["BaseTestPart-2"]
+
+
+def build_quiz(quiz):
+    return get_writer("qti21").build(quiz, BuildContext())

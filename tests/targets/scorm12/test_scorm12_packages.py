@@ -302,3 +302,17 @@ def test_built_package_zip_unpacks_to_the_played_files():
     data = zip_bytes(build(qtiexport.load(REPO / "examples" / "all-features.json")))
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert archive.namelist() == ["imsmanifest.xml", "index.html", "player.css", "player.js"]
+
+
+@pytest.mark.parametrize(("passing", "mastery"), [("80", "80"), ("66.667", "66.67"), ("33.331", "33.34"),
+                                                  ("0", "0"), ("100", "100"), ("12.5", "12.5")])
+def test_masteryscore_is_the_pass_mark_rounded_up_to_the_reported_precision(passing, mastery):
+    from decimal import Decimal
+
+    from qtiexport.targets.scorm12.manifest import mastery_score
+
+    assert mastery_score(Decimal(passing)) == mastery
+    # for every reportable score (2 decimals) the LMS's comparison agrees with the player's
+    for hundredths in range(0, 10001, 7):
+        score = hundredths / 100
+        assert (score >= float(mastery)) == (score >= float(passing))

@@ -33,15 +33,19 @@ def load(source: str | os.PathLike | dict) -> Quiz:
 
 def load_bytes(raw: bytes, origin: str) -> Quiz:
     """Return the quiz in the JSON bytes `raw`; `origin` names it in diagnostics."""
-    text, problems = jsontext.decode(raw)
+    text, problems = jsontext.decode(raw)  # without its byte-order mark
     if text is None:
         raise InputError(origin, [d.located(d.line, d.column, origin) for d in problems])
-    return load_text(text, origin)
+    return _load_text(text, origin)
 
 
 def load_text(text: str, origin: str = "<text>") -> Quiz:
     """Return the quiz in the JSON `text`; `origin` names it in diagnostics."""
-    text = text.removeprefix("\ufeff")  # as load_bytes does; positions count from after it
+    return _load_text(text.removeprefix("\ufeff"), origin)
+
+
+def _load_text(text: str, origin: str) -> Quiz:
+    """Return the quiz in `text`, whose byte-order mark, if any, is already dropped (a second one is an error)."""
     parsed = jsontext.parse(text)
     if parsed.problems:
         raise InputError(origin, [d.located(d.line, d.column, origin) for d in parsed.problems])

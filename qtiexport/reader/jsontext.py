@@ -38,7 +38,7 @@ def decode(raw: bytes) -> tuple[str | None, list[Diagnostic]]:
 
 
 def parse(text: str) -> ParseResult:
-    """Parse `text` as JSON; syntax errors come back as located problems, never as exceptions."""
+    """Parse `text` (without a byte-order mark) as JSON; syntax errors come back as located problems, never as exceptions."""
     result = ParseResult()
 
     def pairs_hook(pairs: list[tuple[str, object]]) -> dict:
@@ -51,8 +51,6 @@ def parse(text: str) -> ParseResult:
         result.suspicious = True
         return float(name)
 
-    if text.startswith("\ufeff"):
-        text = text[1:]
     try:
         result.data = json.loads(text, object_pairs_hook=pairs_hook, parse_constant=constant_hook, parse_int=_int)
     except json.JSONDecodeError as exc:

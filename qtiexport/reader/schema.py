@@ -107,7 +107,10 @@ def _advice(error) -> list[tuple[str, str, bool]]:
                     'remove it or change "type"'
                 )
             else:
-                close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+                # A name much longer than every allowed one cannot be 60% similar to any, and difflib
+                # on a megabyte-long name takes seconds and hundreds of megabytes: skip it.
+                longest = max(map(len, allowed), default=0)
+                close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6) if len(name) <= 3 * longest else []
                 hint = f'did you mean "{close[0]}"? ' if close else ""
                 shown = json.dumps(name, ensure_ascii=False)
                 message = f"unknown property {shown}: {hint}allowed here: {', '.join(allowed)}; remove or rename it"

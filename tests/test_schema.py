@@ -129,3 +129,75 @@ def test_installed_wheel_carries_and_finds_the_schema(tmp_path):
     location, count = result.stdout.split()
     assert location.startswith(str(tmp_path / "site"))
     assert count == "15"
+
+
+def test_generated_validator_is_current(update_golden):
+    import fastjsonschema
+
+    path = REPO / "qtiexport" / "reader" / "_validator.py"
+    fresh = schema_module.generated_validator_source()
+    if update_golden:
+        path.write_text(fresh, encoding="utf-8")
+        pytest.skip(f"rewrote {path.relative_to(REPO)}")
+    stored = path.read_text(encoding="utf-8")
+    if f'VERSION = "{fastjsonschema.VERSION}"' in stored:
+        assert stored == fresh, "qtiexport/reader/_validator.py is stale: rerun with --update-golden"
+    else:  # another fastjsonschema writes other code; the decisions must still be the same
+        assert "def validate(" in stored
+
+
+def _jsonschema_accepts(data) -> bool:
+    return not any(True for _ in schema_module.validator().iter_errors(data))
+
+
+def _fuzz_corpus():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("fuzz_corpus_for_schema", REPO / "tests" / "fuzz" / "fuzz_corpus.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _candidates():
+    """Shipped sources, every bad input of the fuzz corpus that parses, and one-value mutations of a source."""
+    out = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((REPO / "examples").glob("*.json"))]
+    out.append(json.loads((REPO / "source" / "harm-reduction-ce.json").read_text(encoding="utf-8")))
+    for raw in _fuzz_corpus().bad_inputs().values():
+        try:
+            out.append(json.loads(raw))
+        except (ValueError, RecursionError):
+            pass
+    base = json.loads((REPO / "examples" / "all-features.json").read_text(encoding="utf-8"))
+    for replacement in (None, True, 0, -1, 1.5, "", "x", [], {}, "1bad", "q1\n", 1001, 150):
+        for path in _paths(base):
+            mutated = json.loads(json.dumps(base))
+            node = mutated
+            for key in path[:-1]:
+                node = node[key]
+            node[path[-1]] = replacement
+            out.append(mutated)
+    return out
+
+
+def _paths(node, prefix=()):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield prefix + (key,)
+            yield from _paths(value, prefix + (key,))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield prefix + (index,)
+            yield from _paths(value, prefix + (index,))
+
+
+def test_fast_validator_decides_exactly_as_jsonschema():
+    disagreements = []
+    for data in _candidates():
+        try:
+            expected = _jsonschema_accepts(data)
+        except RecursionError:
+            continue
+        if schema_module.is_valid(data) != expected:
+            disagreements.append(json.dumps(data)[:200])
+    assert disagreements == []

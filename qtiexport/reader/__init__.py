@@ -54,7 +54,10 @@ def _load_text(text: str, origin: str) -> Quiz:
 
 def _check(data: object, *, origin: str, text: str | None, suspicious: bool = False) -> Quiz:
     try:
-        found = schema.problems(data) + build.semantic_problems(data)
+        if schema.is_valid(data):  # the happy path: no jsonschema, no positions
+            found = build.semantic_problems(data, text)
+        else:
+            found = schema.problems(data) + build.semantic_problems(data, text)
     except RecursionError:
         found = [("", "the JSON nests too deeply to be a quiz; check the brackets", False)]
     if not found and not suspicious:

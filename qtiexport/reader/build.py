@@ -22,6 +22,9 @@ from ..model import (
 
 # Characters XML 1.0 cannot carry (and lone surrogates, which no UTF-8 file can).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# How such a character can appear in JSON text: as an escape (\b, \f, \u0000-\u001f, \ud800-\udfff,
+# \ufffe, \uffff) or as itself. Text without any of these holds none of them, whatever it decodes to.
+_NOT_XML_IN_JSON = re.compile(r"\\(?:[bf]|u(?:00[01]|[dD][89a-fA-F]|[fF]{3}[eEfF]))|[\ufffe\uffff\ud800-\udfff]")
 
 Problem = tuple[str, str, bool]  # (pointer, message, at_key)
 
@@ -37,9 +40,15 @@ def _questions_with_pointers(data: dict) -> list[tuple[str, dict]]:
     return [(p, q) for p, q in out if isinstance(q, dict)]
 
 
-def semantic_problems(data: object) -> list[Problem]:
-    """Return the problems the schema cannot see; works on partly invalid data, so all problems come at once."""
-    problems: list[Problem] = list(_text_problems(data, []))
+def semantic_problems(data: object, text: str | None = None) -> list[Problem]:
+    """Return the problems the schema cannot see; works on partly invalid data, so all problems come at once.
+
+    `text` is the JSON `data` was parsed from, if any: when it shows no way to write a character
+    XML cannot carry, the walk over every string is skipped.
+    """
+    problems: list[Problem] = []
+    if text is None or _NOT_XML_IN_JSON.search(text):
+        problems += _text_problems(data, [])
     if not isinstance(data, dict):
         return problems
 

@@ -44,10 +44,46 @@ def schema() -> dict:
 
 @lru_cache(maxsize=1)
 def validator():
-    """Return the compiled Draft 2020-12 validator (built once per process)."""
+    """Return the Draft 2020-12 validator that explains problems (built once per process, only when needed)."""
     from jsonschema import Draft202012Validator
 
     return Draft202012Validator(schema())
+
+
+GENERATED_HEADER = (
+    '"""The quiz schema compiled to Python by fastjsonschema: the fast yes/no check of the happy path.\n\n'
+    "Generated from schemas/quiz.schema.json by qtiexport.reader.schema.generated_validator_source();\n"
+    "tests/test_schema.py checks it is current (rebuild it with `pytest tests/test_schema.py --update-golden`).\n"
+    "The schema uses no keyword whose meaning differs between draft 7, which fastjsonschema\n"
+    "implements, and 2020-12; tests check the two validators agree.\n"
+    '"""\n'
+)
+
+
+def generated_validator_source() -> str:
+    """Return the source of qtiexport/reader/_validator.py for the current schema."""
+    import re
+
+    import fastjsonschema
+
+    code = fastjsonschema.compile_to_code(schema(), use_default=False)  # never change the caller's data
+    root = re.search(r"^def (validate_\w+)\(", code, re.MULTILINE).group(1)  # the first function checks the root
+    return f"{GENERATED_HEADER}{code}\n\nvalidate = {root}\n"
+
+
+def is_valid(data: object) -> bool:
+    """Return whether `data` satisfies the schema, fast; when it does not, `problems` says why."""
+    from fastjsonschema import JsonSchemaException
+
+    from ._validator import validate
+
+    try:
+        validate(data)
+    except JsonSchemaException:
+        return False
+    except RecursionError:
+        return False
+    return True
 
 
 def _plural(count: int, noun: str) -> str:

@@ -12,7 +12,6 @@ so escaping stays lxml's job.
 
 from __future__ import annotations
 
-import copy
 import re
 from typing import Callable
 
@@ -49,10 +48,12 @@ def _feedback(slot: _Slots, feedback: Feedback | None) -> tuple[Feedback | None,
     return placeholder, shape
 
 
-def describe(question: Question, title: str) -> tuple[tuple, Question, str, list[str]]:
+def describe(question: Question, title: str, placeholder: bool = True) -> tuple[tuple, Question | None, str, list[str]]:
     """Return (shape, placeholder question, placeholder title, values) for `question`.
 
     Two questions with the same shape give items that differ only where their placeholders are.
+    With `placeholder` false, the placeholder question (needed only to build a new template) is
+    not made and None stands in its place; shape and values are the same.
     """
     slot = _Slots()
     identifier = slot(question.id)
@@ -67,29 +68,31 @@ def describe(question: Question, title: str) -> tuple[tuple, Question, str, list
             slot(inline_text(question.labels[0])[0], "true" if canvas else ""),
             slot(inline_text(question.labels[1])[0], "false" if canvas else ""),
         )
-        placeholder = TrueFalse(answer=question.answer, points=question.points, labels=labels, **common)
         shape = ("tf", question.points, question.answer, canvas, prompt_shape, feedback_shape)
-        return shape, placeholder, placeholder_title, slot.values
-    choices = tuple(
-        Choice(
-            id=slot(choice.id),
-            text=slot(inline_text(choice.text)[0]),
-            correct=choice.correct,
-            feedback=slot(inline_text(choice.feedback)[0]) if choice.feedback else None,
-            fixed=choice.fixed,
-        )
-        for choice in question.choices
-    )
+        made = TrueFalse(answer=question.answer, points=question.points, labels=labels, **common) if placeholder else None
+        return shape, made, placeholder_title, slot.values
+    choice_slots = [
+        (slot(c.id), slot(inline_text(c.text)[0]), slot(inline_text(c.feedback)[0]) if c.feedback else None)
+        for c in question.choices
+    ]
     choice_shape = tuple((c.correct, c.fixed, c.feedback is not None) for c in question.choices)
     if isinstance(question, MultipleResponse):
-        placeholder = MultipleResponse(choices=choices, points=question.points, scoring=question.scoring, **common)
         shape = ("mr", question.scoring, question.points, prompt_shape, feedback_shape, choice_shape)
     elif isinstance(question, SingleChoice):
-        placeholder = SingleChoice(choices=choices, points=question.points, **common)
         shape = ("sc", question.points, prompt_shape, feedback_shape, choice_shape)
     else:
         raise TypeError(f"no item template for {type(question).__name__}")
-    return shape, placeholder, placeholder_title, slot.values
+    if not placeholder:
+        return shape, None, placeholder_title, slot.values
+    choices = tuple(
+        Choice(id=cid, text=text, correct=c.correct, feedback=fb, fixed=c.fixed)
+        for (cid, text, fb), c in zip(choice_slots, question.choices)
+    )
+    if isinstance(question, MultipleResponse):
+        made = MultipleResponse(choices=choices, points=question.points, scoring=question.scoring, **common)
+    else:
+        made = SingleChoice(choices=choices, points=question.points, **common)
+    return shape, made, placeholder_title, slot.values
 
 
 class ItemTemplate:
@@ -97,7 +100,8 @@ class ItemTemplate:
 
     def __init__(self, root: etree._Element):
         self.root = root
-        self.slots: list[tuple[int, str | None, list]] = []
+        # (element index in document order, attribute name or None for the text, value index or parts)
+        self.slots: list[tuple[int, str | None, int | list]] = []
         for index, element in enumerate(root.iter()):
             if element.text and "\ue000" in element.text:
                 self.slots.append((index, None, self._parts(element.text)))
@@ -108,14 +112,18 @@ class ItemTemplate:
     @staticmethod
     def _parts(template: str) -> list:
         pieces = _MARKER.split(template)  # literal, index, literal, index, ..., literal
-        return [int(piece) if odd else piece for odd, piece in ((i % 2, p) for i, p in enumerate(pieces)) if odd or piece]
+        parts = [int(piece) if odd else piece for odd, piece in ((i % 2, p) for i, p in enumerate(pieces)) if odd or piece]
+        return parts[0] if len(parts) == 1 and isinstance(parts[0], int) else parts  # a lone value: no join
 
     def fill(self, values: list[str]) -> etree._Element:
         """Return a copy of the template with the placeholders replaced by `values`."""
-        root = copy.deepcopy(self.root)
+        root = self.root.__copy__()  # lxml copies the whole tree in C; copy.deepcopy adds Python overhead
         elements = list(root.iter())
         for index, where, parts in self.slots:
-            value = "".join(values[p] if isinstance(p, int) else p for p in parts)
+            if isinstance(parts, int):
+                value = values[parts]
+            else:
+                value = "".join(values[p] if isinstance(p, int) else p for p in parts)
             if where is None:
                 elements[index].text = value
             else:
@@ -132,9 +140,10 @@ class ItemFactory:
         self.templates: dict[tuple, ItemTemplate] = {}
 
     def item(self, question: Question, title: str) -> etree._Element:
-        shape, placeholder, placeholder_title, values = describe(question, title)
+        shape, _, _, values = describe(question, title, placeholder=False)
         template = self.templates.get(shape)
         if template is None:
+            _, placeholder, placeholder_title, _ = describe(question, title)
             template = self.templates[shape] = ItemTemplate(self.build(placeholder, self.quiz, placeholder_title))
         return template.fill(values)
 

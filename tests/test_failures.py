@@ -128,7 +128,7 @@ def test_keep_going_continues_past_a_quiz_a_target_cannot_build(tmp_path):
     huge = tmp_path / "huge.json"
     huge.write_text(json.dumps({"id": "huge", "title": "Huge", "questions": [
         {"id": f"q{n}", "type": "multiple_response", "prompt": "p",
-         "choices": [{"id": f"c{c}", "text": "t", "correct": c == 0} for c in range(36)]} for n in range(600)]}),
+         "choices": [{"id": f"c{c}", "text": "t", "correct": c == 0} for c in range(36)]} for n in range(700)]}),
         encoding="utf-8")
     out = tmp_path / "out"
     stopped = CliRunner().invoke(cli, ["build", str(huge), str(MINIMAL), "-o", str(out)])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Callable, Iterator, Union
 
 MANIFEST = "imsmanifest.xml"
 _UNSAFE_CHARS = re.compile(r'[\x00-\x1f\x7f\\:*?"<>|]')
@@ -23,31 +24,43 @@ def check_member_path(name: str) -> str:
     return name
 
 
+Content = Union[bytes, Callable[[], bytes]]
+
+
 @dataclass(frozen=True)
 class Package:
-    """A package ready to be zipped: `name` is the file stem, `members` maps member paths to bytes.
+    """A package ready to be zipped: `name` is the file stem, `entries` maps member paths to their content.
 
-    Members are kept in zip order: the manifest first (where present), then the rest sorted.
+    Members are kept in zip order: the manifest first (where present), then the rest sorted. A
+    member's content is bytes, or a function that makes them when the member is written, so a
+    large package is streamed into its zip one member at a time instead of held in memory whole.
+    Such a function must be pure: it is called again each time the member is read.
     """
 
     name: str
-    members: tuple[tuple[str, bytes], ...]
+    entries: tuple[tuple[str, Content], ...]
 
     @classmethod
-    def of(cls, name: str, members: dict[str, bytes]) -> Package:
+    def of(cls, name: str, members: dict[str, Content]) -> Package:
         for path in members:
             check_member_path(path)
         ordered = sorted(members.items(), key=lambda item: (item[0] != MANIFEST, item[0]))
-        return cls(name=check_member_path(name), members=tuple(ordered))
+        return cls(name=check_member_path(name), entries=tuple(ordered))
+
+    @property
+    def members(self) -> Iterator[tuple[str, bytes]]:
+        """Yield (path, bytes) in zip order, making lazy members one at a time."""
+        for path, content in self.entries:
+            yield path, content() if callable(content) else content
 
     def names(self) -> list[str]:
-        return [path for path, _ in self.members]
+        return [path for path, _ in self.entries]
 
     def __getitem__(self, path: str) -> bytes:
-        for name, data in self.members:
+        for name, content in self.entries:
             if name == path:
-                return data
+                return content() if callable(content) else content
         raise KeyError(path)
 
     def __contains__(self, path: object) -> bool:
-        return any(name == path for name, _ in self.members)
+        return any(name == path for name, _ in self.entries)

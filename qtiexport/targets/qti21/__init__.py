@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from ... import ids
 from ..._xml import serialize
 from ...model import Quiz
@@ -45,7 +47,8 @@ def build(quiz: Quiz, ctx: BuildContext) -> Package:
         if kind not in metadata:
             metadata[kind] = item_metadata(kind)
         hrefs[question.id] = href
-        members[href] = items.serialized(question, titles[question.id])
+        # made when the zip is written, one at a time (templates make them cheap and pure)
+        members[href] = functools.partial(items.serialized, question, titles[question.id])
         resources.append(
             Resource(
                 identifier=f"ITEM-{question.id}",

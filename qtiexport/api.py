@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import UsageError
+from .errors import BuildError, Diagnostic, OutputError, UsageError
 from .model import Quiz
 from .reader import load, source_files
 
-__all__ = ["build", "check", "export", "load", "source_files", "targets"]
+__all__ = ["SourceResult", "build", "build_file", "check", "export", "load", "source_files", "targets"]
 
 
 def targets() -> list[str]:
@@ -65,3 +67,42 @@ def check(path: str | os.PathLike, standards: str | os.PathLike | None = None):
         if writer.check and report.manifest_kind == writer.manifest_kind:
             writer.check(report)
     return report
+
+
+@dataclass
+class SourceResult:
+    """What building one source did: the zips written, the warnings, or why it failed (message and exit code)."""
+
+    source: str
+    written: list[Path] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
+    failure: str | None = None
+    exit_code: int = 0
+
+
+def build_file(source: str | os.PathLike, target_names: list[str], output: str | os.PathLike, ctx=None,
+               fail_on_warning: bool = False, quiz: Quiz | None = None) -> SourceResult:
+    """Build every target of the quiz in `source` into the folder `output`; never raises for a build failure.
+
+    Everything is built before anything is written, so with `fail_on_warning` a source with
+    warnings writes nothing. `quiz` may be given when `source` was already loaded. Picklable in
+    and out, so several sources can be built in parallel processes.
+    """
+    from .reader import locate
+    from .targets import BuildContext, get_writer
+
+    ctx = dataclasses.replace(ctx or BuildContext.from_environment(), warnings=[])
+    result = SourceResult(source=str(source))
+    try:
+        quiz = quiz or load(source)
+        packages = [(writer, writer.build(quiz, ctx)) for writer in map(get_writer, target_names)]
+        result.warnings = locate(str(source), ctx.warnings)
+        if result.warnings and fail_on_warning:
+            raise BuildError(str(source), [
+                dataclasses.replace(w, severity="error", message=w.message + " (--fail-on-warning: nothing written)")
+                for w in result.warnings])
+        for writer, package in packages:
+            result.written.append(writer.save(package, Path(output) / writer.file_name(quiz), ctx))
+    except (BuildError, OutputError) as exc:
+        result.failure, result.exit_code = str(exc), exc.exit_code
+    return result

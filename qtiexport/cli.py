@@ -182,9 +182,17 @@ def _load_all(files: list[Path]):
     is_flag=True,
     help="Treat warnings (something a target cannot express exactly) as errors: write nothing for that source.",
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Build this many sources at once, in parallel processes.",
+)
 @_guarded
 def build(sources: tuple[str, ...], output: Path, target_names: tuple[str, ...], keep_going: bool,
-          fail_on_warning: bool) -> None:
+          fail_on_warning: bool, jobs: int) -> None:
     """Build packages from quiz sources: OUTPUT/<quiz id>-<target>.zip.
 
     SOURCE is a quiz file, or a directory meaning every *.json file directly in it. Every source
@@ -193,11 +201,9 @@ def build(sources: tuple[str, ...], output: Path, target_names: tuple[str, ...],
     renamed into place, so a failure never leaves a half package. Time stamps come from
     SOURCE_DATE_EPOCH (default 1980-01-01), so the same source always gives byte-identical zips.
     """
-    import dataclasses
-
     from .api import targets
-    from .errors import BuildError, InputError, OutputError
-    from .reader import load, locate
+    from .errors import InputError, OutputError
+    from .reader import load
     from .targets import BuildContext, get_writer
 
     writers = [get_writer(name) for name in (target_names or targets())]
@@ -223,25 +229,34 @@ def build(sources: tuple[str, ...], output: Path, target_names: tuple[str, ...],
         output.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(str(output), exc.strerror or str(exc)) from None
-    show_progress = len(loaded) > 1 and sys.stderr.isatty()
-    with click.progressbar(loaded, label="Building", file=sys.stderr) if show_progress else _plain(loaded) as bar:
-        for path, quiz in bar:
-            source_ctx = dataclasses.replace(ctx, warnings=[])
-            try:
-                packages = [(writer, writer.build(quiz, source_ctx)) for writer in writers]
-                warnings = locate(str(path), source_ctx.warnings)
-                if warnings and fail_on_warning:
-                    raise BuildError(str(path), [dataclasses.replace(w, severity="error", message=w.message
-                                                                     + " (--fail-on-warning: nothing written)")
-                                                 for w in warnings])
-                _render(warnings)
-                for writer, package in packages:
-                    click.echo(f"wrote {writer.save(package, output / writer.file_name(quiz), source_ctx)}")
-            except (BuildError, OutputError) as exc:
-                click.echo(str(exc), err=True)
-                failed += 1
-                if not keep_going:
-                    click.get_current_context().exit(exc.exit_code)
+    from .api import build_file
+
+    names = [writer.name for writer in writers]
+
+    def report(result) -> None:
+        nonlocal failed
+        if result.failure is None:
+            _render(result.warnings)
+        for path in result.written:
+            click.echo(f"wrote {path}")
+        if result.failure is not None:
+            click.echo(result.failure, err=True)
+            failed += 1
+            if not keep_going:
+                click.get_current_context().exit(result.exit_code)
+
+    if jobs > 1 and len(loaded) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = [pool.submit(build_file, path, names, output, ctx, fail_on_warning) for path, _ in loaded]
+            for future in futures:  # reported in source order
+                report(future.result())
+    else:
+        show_progress = len(loaded) > 1 and sys.stderr.isatty()
+        with click.progressbar(loaded, label="Building", file=sys.stderr) if show_progress else _plain(loaded) as bar:
+            for path, quiz in bar:
+                report(build_file(path, names, output, ctx, fail_on_warning, quiz=quiz))
     if failed:
         click.echo(f"{failed} source{'s' if failed != 1 else ''} failed", err=True)
         click.get_current_context().exit(EXIT_INVALID)

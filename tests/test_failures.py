@@ -190,3 +190,31 @@ def test_umask_is_respected_for_written_packages(tmp_path):
     finally:
         os.umask(old)
     assert path.stat().st_mode & 0o777 == 0o640
+
+
+def test_parallel_builds_write_the_same_bytes_and_report_in_source_order(tmp_path):
+    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
+    args = [str(REPO / "source"), str(REPO / "examples")]
+    one = CliRunner().invoke(cli, ["build", *args, "-o", str(serial)])
+    two = CliRunner().invoke(cli, ["build", "-j", "2", *args, "-o", str(parallel)])
+    assert one.exit_code == two.exit_code == 0, two.output + two.stderr
+    assert [line.split("/")[-1] for line in one.output.splitlines()] == \
+        [line.split("/")[-1] for line in two.output.splitlines()]
+    assert sorted(p.name for p in serial.iterdir()) == sorted(p.name for p in parallel.iterdir())
+    for path in serial.iterdir():
+        assert path.read_bytes() == (parallel / path.name).read_bytes()
+
+
+def test_parallel_keep_going_still_fails_for_a_source_a_target_cannot_build(tmp_path):
+    import json
+
+    huge = tmp_path / "huge.json"
+    huge.write_text(json.dumps({"id": "huge", "title": "Huge", "questions": [
+        {"id": f"q{n}", "type": "multiple_response", "prompt": "p",
+         "choices": [{"id": f"c{c}", "text": "t", "correct": c == 0} for c in range(36)]} for n in range(700)]}),
+        encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["build", "-j", "2", "--keep-going", str(huge), str(MINIMAL), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "cmi.suspend_data" in result.stderr and "1 source failed" in result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["minimal-qti21.zip", "minimal-scorm12.zip"]  # all or nothing per source

@@ -46,6 +46,11 @@
   var COMMIT_INTERVAL_MS = 30000;
   // Recording a submission: LMSCommit is tried at once, then after these waits (3 tries in all).
   var RETRY_DELAYS_MS = [2000, 5000];
+  // The questions of an open attempt start with the class "q-deferred" (player.css: content-visibility: auto),
+  // so that the first frame styles and lays out only the questions on screen. From the next frame on, the class
+  // is taken off this many questions a frame, in page order, until every question is an ordinary part of the
+  // page again (as it must be before results are shown: see Player.prototype.undefer).
+  var UNDEFER_BATCH = 20;
   var launchTime = Date.now();
 
   /* ---------- pure helpers (also exposed for tests) ---------- */
@@ -425,6 +430,7 @@
     this.bits = answerBits(this.questions, this.answers);
     this.answered = this.answers.filter(function (a) { return a.indexOf(true) >= 0; }).length;
 
+    this.deferred = !readOnly;
     this.render();
     this.pendingErrors.forEach(function (err) { self.showLmsError(err); });
 
@@ -462,6 +468,7 @@
     }
     this.updateProgress();
     this.observeQuestions();
+    this.scheduleUndefer();
   };
 
   function newSeed() {
@@ -533,6 +540,16 @@
       if (m) self.onChange(Number(m[1]));
     });
 
+    var immediate = data.showFeedback === 'immediately';
+    this.templates = questionTemplates(immediate, this.deferred);
+    if (immediate) {
+      // "Check answer": one listener for every question's button.
+      this.main.addEventListener('click', function (e) {
+        var t = e.target;
+        if (t.classList && t.classList.contains('btn-check')) self.check(Number(t.parentNode.parentNode.id.slice(1)));
+      });
+    }
+
     var number = 0, sourceStart = 0;
     data.sections.forEach(function (s, si) {
       var sec = el('section', { className: 'quiz-section' });
@@ -560,54 +577,114 @@
     this.renderedAt = Date.now();
   };
 
+  // Prototype subtrees of a question, made once and deep-cloned per question and per choice (cloneNode is
+  // far cheaper than building each element and setting its attributes one by one).
+  function questionTemplates(immediate, deferred) {
+    var row = function (type) {
+      return el('div', { className: 'choice-row' }, [
+        el('label', { className: 'choice' }, [el('input', { type: type }), el('span', { className: 'choice-text' })]),
+        el('div', { className: 'choice-feedback', hidden: 'hidden' })
+      ]);
+    };
+    var tail = [el('div', { className: 'q-feedback', tabindex: '-1', hidden: 'hidden' })];
+    if (immediate) {
+      tail.push(el('button', { type: 'button', className: 'btn btn-secondary btn-check', text: 'Check answer' }));
+      tail.push(el('p', { className: 'check-msg', role: 'status', 'aria-live': 'polite' }));
+    }
+    return {
+      immediate: immediate,
+      radio: row('radio'),
+      checkbox: row('checkbox'),
+      fieldset: el('fieldset', { className: deferred ? 'question q-deferred' : 'question' }, [el('legend', {}, [el('span', { className: 'q-label' })])]),
+      body: el('div', { className: 'q-body' }, [el('div', { className: 'choices' })].concat(tail)),
+      points: el('span', { className: 'q-points' }),
+      prompt: el('span', { className: 'q-prompt' }),
+      hint: el('p', { className: 'hint', text: 'Select all that apply.' }),
+      para: el('span', { className: 'choice-para' })
+    };
+  }
+
+  // A clone of template t with its text set.
+  function cloneText(t, text) {
+    var n = t.cloneNode(false);
+    n.textContent = text;
+    return n;
+  }
+
   Player.prototype.renderQuestion = function (qi, number, showPoints) {
-    var self = this, q = this.questions[qi];
+    var T = this.templates, q = this.questions[qi], chosen = this.answers[qi];
     var id = 'q' + qi;
     var prompt = paragraphs(q.prompt);
-    var legend = el('legend', {}, [
-      el('span', { className: 'q-label', text: q.title ? q.title : 'Question ' + number }),
-      showPoints ? el('span', { className: 'q-points', text: ' (' + pointsText(q.points) + ')' }) : null,
-      document.createTextNode(' '),
-      prompt.length ? el('span', { className: 'q-prompt', text: prompt[0] }) : null
-    ]);
-    var fs = el('fieldset', { className: 'question', id: id }, [legend]);
-    var body = fs.appendChild(el('div', { className: 'q-body' }));
+    var fs = T.fieldset.cloneNode(true);
+    fs.id = id;
+    var legend = fs.firstChild;
+    legend.firstChild.textContent = q.title ? q.title : 'Question ' + number;
+    if (showPoints) legend.appendChild(cloneText(T.points, ' (' + pointsText(q.points) + ')'));
+    legend.appendChild(document.createTextNode(' '));
+    if (prompt.length) legend.appendChild(cloneText(T.prompt, prompt[0]));
+    var body = fs.appendChild(T.body.cloneNode(true));
+    var list = body.firstChild;
     var described = [];
-    prompt.slice(1).forEach(function (p, k) {
-      body.appendChild(el('p', { text: p, id: id + '-p' + k, className: 'q-more' }));
-      described.push(id + '-p' + k);
-    });
+    for (var k = 1; k < prompt.length; k++) {
+      body.insertBefore(el('p', { text: prompt[k], id: id + '-p' + (k - 1), className: 'q-more' }), list);
+      described.push(id + '-p' + (k - 1));
+    }
     var multi = q.type === 'multiple_response';
     if (multi) {
-      body.appendChild(el('p', { className: 'hint', id: id + '-hint', text: 'Select all that apply.' }));
-      described.push(id + '-hint');
+      var hint = T.hint.cloneNode(true);
+      hint.id = id + '-hint';
+      body.insertBefore(hint, list);
+      described.push(hint.id);
     }
     if (described.length) fs.setAttribute('aria-describedby', described.join(' '));
-    var list = body.appendChild(el('div', { className: 'choices' }));
     var view = { fs: fs, inputs: [], choiceFb: [], rows: [] };
-    this.order.choices[qi].forEach(function (ci) {
-      var c = q.choices[ci];
-      var input = el('input', { type: multi ? 'checkbox' : 'radio', name: id, id: id + '-c' + ci, value: String(ci) });
-      input.checked = !!self.answers[qi][ci];
-      var text = el('span', { className: 'choice-text' });
+    var rowTemplate = multi ? T.checkbox : T.radio, order = this.order.choices[qi];
+    for (var n = 0; n < order.length; n++) {
+      var ci = order[n], c = q.choices[ci];
+      var row = rowTemplate.cloneNode(true), label = row.firstChild, input = label.firstChild, text = label.lastChild;
+      input.name = id;
+      input.id = id + '-c' + ci;
+      input.value = String(ci);
+      input.checked = !!chosen[ci];
+      label.htmlFor = input.id;
       var ps = paragraphs(c.text);
       if (!ps.length) ps = [String(c.text === null || c.text === undefined ? '' : c.text)];
-      ps.forEach(function (p) { text.appendChild(el('span', { className: 'choice-para', text: p })); });
-      var fb = el('div', { className: 'choice-feedback', hidden: 'hidden' });
-      var row = el('div', { className: 'choice-row' }, [el('label', { className: 'choice', 'for': input.id }, [input, text]), fb]);
+      for (var j = 0; j < ps.length; j++) text.appendChild(cloneText(T.para, ps[j]));
       list.appendChild(row);
       view.inputs[ci] = input;
-      view.choiceFb[ci] = fb;
+      view.choiceFb[ci] = row.lastChild;
       view.rows[ci] = row;
-    });
-    view.feedback = body.appendChild(el('div', { className: 'q-feedback', tabindex: '-1', hidden: 'hidden' }));
-    if (this.data.showFeedback === 'immediately') {
-      view.checkBtn = body.appendChild(el('button', { type: 'button', className: 'btn btn-secondary btn-check', text: 'Check answer' }));
-      view.checkMsg = body.appendChild(el('p', { className: 'check-msg', role: 'status', 'aria-live': 'polite' }));
-      view.checkBtn.addEventListener('click', function () { self.check(qi); });
+    }
+    view.feedback = list.nextSibling;
+    if (T.immediate) {
+      view.checkBtn = view.feedback.nextSibling;
+      view.checkMsg = view.checkBtn.nextSibling;
     }
     this.views[qi] = view;
     return fs;
+  };
+
+  // Takes "q-deferred" off UNDEFER_BATCH questions a frame, in page order, starting with the frame after the first.
+  Player.prototype.scheduleUndefer = function () {
+    var self = this, raf = window.requestAnimationFrame || function (f) { return setTimeout(f, 16); };
+    if (!this.deferred) return;
+    this.deferredSets = this.main.querySelectorAll('.q-deferred');
+    this.undeferred = 0;
+    var frame = function () {
+      self.undefer(self.undeferred + UNDEFER_BATCH);
+      if (self.undeferred < self.deferredSets.length) raf(frame);
+    };
+    raf(function () { raf(frame); });
+  };
+
+  // Takes "q-deferred" off the questions up to page position `end` (all of them without an argument). Results
+  // and feedback are only ever written into questions that are no longer deferred: Chromium does not update
+  // the accessibility tree of a content-visibility: auto subtree that changes while it is skipped.
+  Player.prototype.undefer = function (end) {
+    var sets = this.deferredSets;
+    if (!sets) return;
+    end = Math.min(end === undefined ? sets.length : end, sets.length);
+    for (; this.undeferred < end; this.undeferred++) sets[this.undeferred].classList.remove('q-deferred');
   };
 
   Player.prototype.observeQuestions = function () {
@@ -828,6 +905,7 @@
   Player.prototype.showResults = function () {
     var self = this, data = this.data;
     var result = scoreQuiz(data, this.questions, this.answers);
+    this.undefer();
     this.questions.forEach(function (q, qi) {
       self.setDisabled(qi);
       var v = self.views[qi];

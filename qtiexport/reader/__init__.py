@@ -96,6 +96,8 @@ def locate(origin: str, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     Model objects keep the JSON pointer of the source object they came from; this turns such a
     pointer, for example in a writer's warning, back into a place in the file.
     """
+    if not diagnostics:
+        return []
     try:
         text, _ = jsontext.decode(Path(origin).read_bytes())
     except OSError:

@@ -84,25 +84,41 @@ def build_file(source: str | os.PathLike, target_names: list[str], output: str |
                fail_on_warning: bool = False, quiz: Quiz | None = None) -> SourceResult:
     """Build every target of the quiz in `source` into the folder `output`; never raises for a build failure.
 
-    Everything is built before anything is written, so with `fail_on_warning` a source with
-    warnings writes nothing. `quiz` may be given when `source` was already loaded. Picklable in
-    and out, so several sources can be built in parallel processes.
+    Each package starts streaming into a temporary zip as soon as it is built, while the next one
+    is built, so the machine's cores share the work; the zips are renamed into place only when
+    every one is complete. So a source's packages are written all together or not at all: with
+    `fail_on_warning`, a source with warnings writes nothing. `quiz` may be given when `source`
+    was already loaded. Picklable in and out, so several sources can be built in parallel processes.
     """
     from .reader import locate
     from .targets import BuildContext, get_writer
 
     ctx = dataclasses.replace(ctx or BuildContext.from_environment(), warnings=[])
     result = SourceResult(source=str(source))
+    staged = []
     try:
         quiz = quiz or load(source)
-        packages = [(writer, writer.build(quiz, ctx)) for writer in map(get_writer, target_names)]
+        for writer in map(get_writer, target_names):
+            path = Path(output) / writer.file_name(quiz)
+            staged.append((path, writer.stage(writer.build(quiz, ctx), path, ctx)))
         result.warnings = locate(str(source), ctx.warnings)
         if result.warnings and fail_on_warning:
             raise BuildError(str(source), [
                 dataclasses.replace(w, severity="error", message=w.message + " (--fail-on-warning: nothing written)")
                 for w in result.warnings])
-        for writer, package in packages:
-            result.written.append(writer.save(package, Path(output) / writer.file_name(quiz), ctx))
+        for path, stage in staged:
+            try:
+                stage.wait()
+            except OSError as exc:
+                raise OutputError(str(path), exc.strerror or str(exc)) from exc
+        for path, stage in staged:
+            try:
+                result.written.append(stage.commit())
+            except OSError as exc:
+                raise OutputError(str(path), exc.strerror or str(exc)) from exc
     except (BuildError, OutputError) as exc:
         result.failure, result.exit_code = str(exc), exc.exit_code
+    finally:
+        for _, stage in staged[len(result.written):]:
+            stage.abort()
     return result

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import subprocess
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -54,15 +53,15 @@ def test_a_writer_that_raises_midway_leaves_the_previous_package(tmp_path, monke
     target = qtiexport.export(qtiexport.load(MINIMAL), "qti21", tmp_path)
     before = target.read_bytes()
     calls = []
-    original = zipfile.ZipFile.writestr
+    original = zipwriter._deflate
 
-    def failing_writestr(self, info, data, *args, **kwargs):
-        calls.append(info)
+    def failing_deflate(data):
+        calls.append(data)
         if len(calls) == 3:
             raise RuntimeError("writer failed midway")
-        return original(self, info, data, *args, **kwargs)
+        return original(data)
 
-    monkeypatch.setattr(zipfile.ZipFile, "writestr", failing_writestr)
+    monkeypatch.setattr(zipwriter, "_deflate", failing_deflate)
     with pytest.raises(RuntimeError, match="midway"):
         qtiexport.export(qtiexport.load(MINIMAL), "qti21", target)
     assert target.read_bytes() == before

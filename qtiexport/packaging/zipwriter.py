@@ -5,9 +5,10 @@ from __future__ import annotations
 import io
 import os
 import tempfile
+import struct
 import threading
 import time
-import zipfile
+import zlib
 from pathlib import Path
 from queue import Queue
 from typing import BinaryIO, Callable
@@ -28,44 +29,121 @@ def zip_time(epoch: int | None) -> tuple[int, int, int, int, int, int]:
 
 COMPRESSLEVEL = 6  # zlib's default: on XML, level 9 gains about 0.1 % for the same time or more
 
+_LOCAL = struct.Struct("<IHHHHHIIIHH")  # local file header, APPNOTE 4.3.7
+_CENTRAL = struct.Struct("<IHHHHHHIIIHHHHHII")  # central directory file header, APPNOTE 4.3.12
+_END = struct.Struct("<IHHHHIIH")  # end of central directory record, APPNOTE 4.3.16
+_END64 = struct.Struct("<IQHHIIQQQQ")  # zip64 end of central directory record, APPNOTE 4.3.14
+_LOCATOR64 = struct.Struct("<IIQI")  # zip64 end of central directory locator, APPNOTE 4.3.15
+_VERSION = 20  # 2.0: deflate; also "needed to extract"
+_MADE_BY = (3 << 8) | _VERSION  # Unix, so the permissions below are read as such
+_MODE = 0o100644 << 16  # a regular file, rw-r--r--
+_UTF8 = 0x800  # general purpose flag bit 11: the name is UTF-8
+_DEFLATED = 8
+_BATCH_BYTES = 1 << 16  # members go to the deflating thread in batches of about this many bytes
 
-def _zip_into(out: BinaryIO, package: Package, date_time: tuple[int, int, int, int, int, int]) -> None:
+
+class ZipTooLargeError(OSError):
+    """The package would pass 4 GiB, beyond what this writer stores without zip64 extra fields."""
+
+
+def _dos_time(date_time: tuple[int, int, int, int, int, int]) -> tuple[int, int]:
+    year, month, day, hour, minute, second = date_time
+    return (hour << 11) | (minute << 5) | (second // 2), ((year - 1980) << 9) | (month << 5) | day
+
+
+def _deflate(data: bytes) -> bytes:
+    """Return `data` as a raw deflate stream at COMPRESSLEVEL.
+
+    The window is the smallest that holds the whole member (512 bytes to 32 KiB): deflate finds
+    the same matches, and zlib sets up far less state for each of thousands of small members.
+    """
+    window = min(max((len(data) - 1).bit_length(), 9), 15)
+    compressor = zlib.compressobj(COMPRESSLEVEL, zlib.DEFLATED, -window)
+    return compressor.compress(data) + compressor.flush()
+
+
+class _ZipStream:
+    """Writes zip members in order to a forward-only stream, then the central directory (APPNOTE.TXT 6.3)."""
+
+    def __init__(self, out: BinaryIO, date_time: tuple[int, int, int, int, int, int]):
+        self.out = out
+        self.time, self.date = _dos_time(date_time)
+        self.offset = 0
+        self.central: list[bytes] = []
+
+    def add(self, name: str, data: bytes) -> None:
+        encoded = name.encode("utf-8")
+        flags = 0 if encoded.isascii() else _UTF8
+        crc = zlib.crc32(data)
+        compressed = _deflate(data)
+        if self.offset + len(compressed) + len(encoded) + 64 > 0xFFFFFFFF or len(data) > 0xFFFFFFFF:
+            raise ZipTooLargeError(27, "the package would pass 4 GiB; split the quiz")
+        self.central.append(_CENTRAL.pack(
+            0x02014B50, _MADE_BY, _VERSION, flags, _DEFLATED, self.time, self.date, crc, len(compressed),
+            len(data), len(encoded), 0, 0, 0, 0, _MODE, self.offset) + encoded)
+        header = _LOCAL.pack(0x04034B50, _VERSION, flags, _DEFLATED, self.time, self.date, crc, len(compressed),
+                             len(data), len(encoded), 0)
+        self.out.write(header + encoded)
+        self.out.write(compressed)
+        self.offset += len(header) + len(encoded) + len(compressed)
+
+    def close(self) -> None:
+        directory = b"".join(self.central)
+        start, count = self.offset, len(self.central)
+        self.out.write(directory)
+        end = start + len(directory)
+        if count > 0xFFFF or end > 0xFFFFFFFF:  # zip64 end records, so that more than 65,535 members fit
+            self.out.write(_END64.pack(0x06064B50, _END64.size - 12, 45, 45, 0, 0, count, count, len(directory), start))
+            self.out.write(_LOCATOR64.pack(0x07064B50, 0, end, 1))
+            self.out.write(_END.pack(0x06054B50, 0, 0, 0xFFFF, 0xFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0))
+        else:
+            self.out.write(_END.pack(0x06054B50, 0, 0, count, count, len(directory), start, 0))
+
+
+def _zip_into(out: BinaryIO, package: Package, date_time: tuple[int, int, int, int, int, int],
+              cancel: threading.Event | None = None) -> None:
     """Write the zip of `package` into `out`, making members in this thread and deflating them in another.
 
     zlib releases the interpreter lock while it deflates, so on a machine with two cores making
-    the next member overlaps with compressing the previous one. Members are written in order by
-    one thread, so the bytes do not depend on timing.
+    the next members overlaps with compressing the previous ones; they travel in batches, so the
+    threads rarely wait for each other. Members are written in order by one thread, so the bytes
+    do not depend on timing. Setting `cancel` stops the work between members (the zip is then
+    incomplete: the caller throws it away).
     """
-    queue: Queue = Queue(maxsize=64)
+    queue: Queue = Queue(maxsize=8)
     failure: list[BaseException] = []
+    stream = _ZipStream(out, date_time)
 
-    def writer(archive: zipfile.ZipFile) -> None:
+    def deflater() -> None:
         try:
-            while (item := queue.get()) is not None:
-                name, data = item
-                info = zipfile.ZipInfo(name, date_time=date_time)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.create_system = 3  # Unix, so the permissions below are read as such
-                info.external_attr = 0o100644 << 16
-                archive.writestr(info, data, compresslevel=COMPRESSLEVEL)
+            while (batch := queue.get()) is not None:
+                for name, data in batch:
+                    stream.add(name, data)
         except BaseException as exc:  # noqa: BLE001 - handed to the producing thread
             failure.append(exc)
             while queue.get() is not None:  # drain, so the producer never blocks
                 pass
 
-    with zipfile.ZipFile(out, "w") as archive:
-        thread = threading.Thread(target=writer, args=(archive,), name="qtiexport-zip", daemon=True)
-        thread.start()
-        try:
-            for member in package.members:
-                if failure:
-                    break
-                queue.put(member)
-        finally:
-            queue.put(None)
-            thread.join()
-        if failure:
-            raise failure[0]
+    thread = threading.Thread(target=deflater, name="qtiexport-zip", daemon=True)
+    thread.start()
+    try:
+        batch, size = [], 0
+        for member in package.members:
+            if failure or (cancel is not None and cancel.is_set()):
+                break
+            batch.append(member)
+            size += len(member[1])
+            if size >= _BATCH_BYTES:
+                queue.put(batch)
+                batch, size = [], 0
+        if batch and not failure:
+            queue.put(batch)
+    finally:
+        queue.put(None)
+        thread.join()
+    if failure:
+        raise failure[0]
+    stream.close()
 
 
 def zip_bytes(package: Package, date_time: tuple[int, int, int, int, int, int] = ZIP_EPOCH) -> bytes:
@@ -81,29 +159,75 @@ def _umask() -> int:
     return current
 
 
-def write_atomic(path: Path, write: Callable[[BinaryIO], None]) -> Path:
-    """Write a file at `path` with `write(file)`, through a temporary file in the same folder and a rename.
+class StagedFile:
+    """A file being written in a background thread to a temporary file beside `path`, until commit() or abort().
 
-    A failure leaves any previous file at `path` untouched and no temporary file behind.
+    Several packages can so be made at once: while one thread makes members (Python), zlib
+    deflates in others without the interpreter lock, so the cores of the machine share the work.
+    commit() waits, fsyncs and renames the file into place; abort() stops and removes it. A failure
+    is raised by commit() (or wait()) in the calling thread, after the temporary file is removed,
+    so any previous file at `path` is untouched and nothing is left behind.
     """
-    path = Path(path)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            write(out)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temp_name, 0o666 & ~_umask())
-        os.replace(temp_name, path)
-    except BaseException:
+
+    def __init__(self, path: Path, write: Callable[[BinaryIO, threading.Event], None]):
+        self.path = Path(path)
+        handle, self._temp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+        self._cancel = threading.Event()
+        self._failure: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(handle, write), name="qtiexport-stage", daemon=True)
+        self._thread.start()
+
+    def _run(self, handle: int, write: Callable[[BinaryIO, threading.Event], None]) -> None:
         try:
-            os.unlink(temp_name)
+            with os.fdopen(handle, "wb") as out:
+                write(out, self._cancel)
+                out.flush()
+                os.fsync(out.fileno())
+        except BaseException as exc:  # noqa: BLE001 - raised again by wait() in the calling thread
+            self._failure = exc
+
+    def _remove(self) -> None:
+        try:
+            os.unlink(self._temp)
         except FileNotFoundError:
             pass
-        raise
-    return path
+
+    def wait(self) -> None:
+        """Wait until the file is written; raise what went wrong, if anything, with the temporary file removed."""
+        self._thread.join()
+        if self._failure is not None:
+            self._remove()
+            failure, self._failure = self._failure, None
+            raise failure
+
+    def commit(self) -> Path:
+        """Wait, then rename the finished file into place; return its path."""
+        try:
+            self.wait()
+        except BaseException:  # including an interrupt while waiting: stop the thread, remove the file
+            self.abort()
+            raise
+        try:
+            os.chmod(self._temp, 0o666 & ~_umask())
+            os.replace(self._temp, self.path)
+        except BaseException:
+            self._remove()
+            raise
+        return self.path
+
+    def abort(self) -> None:
+        """Stop writing (between members) and remove the temporary file; never raises for the write's own failure."""
+        self._cancel.set()
+        self._thread.join()
+        self._failure = None
+        self._remove()
 
 
 def write_zip(package: Package, path: Path, date_time: tuple[int, int, int, int, int, int] = ZIP_EPOCH) -> Path:
     """Write `package` as a zip at `path`, atomically and one member at a time; return `path`."""
-    return write_atomic(path, lambda out: _zip_into(out, package, date_time))
+    return stage_zip(package, path, date_time).commit()
+
+
+def stage_zip(package: Package, path: Path, date_time: tuple[int, int, int, int, int, int] = ZIP_EPOCH) -> StagedFile:
+    """Start writing `package` as a zip for `path` in the background; commit() puts it in place."""
+    return StagedFile(path, lambda out, cancel: _zip_into(out, package, date_time, cancel))

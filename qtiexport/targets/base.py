@@ -13,7 +13,7 @@ from ..model import Quiz
 from ..packaging.check import Inspection
 from ..packaging.package import Package
 from ..packaging.xsd import SchemaSet
-from ..packaging.zipwriter import write_zip, zip_time
+from ..packaging.zipwriter import StagedFile, stage_zip, write_zip, zip_time
 
 
 @dataclass(frozen=True)
@@ -64,5 +64,15 @@ class Writer:
         """
         try:
             return write_zip(package, Path(path), zip_time(ctx.source_date_epoch))
+        except OSError as exc:
+            raise OutputError(str(path), exc.strerror or str(exc)) from exc
+
+    def stage(self, package: Package, path: Path, ctx: BuildContext) -> StagedFile:
+        """Start writing `package` as a zip for `path` in the background; the caller commits or aborts it.
+
+        Raises OutputError when the temporary file cannot be made.
+        """
+        try:
+            return stage_zip(package, Path(path), zip_time(ctx.source_date_epoch))
         except OSError as exc:
             raise OutputError(str(path), exc.strerror or str(exc)) from exc

@@ -1,0 +1,98 @@
+"""The zip writer: byte for byte what the standard library writes, zip64 beyond 65,535 members, failures leave nothing."""
+
+from __future__ import annotations
+
+import io
+import os
+import threading
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from qtiexport.packaging import zipwriter
+from qtiexport.packaging.package import Package
+
+WHEN = (2024, 2, 29, 13, 45, 58)
+
+
+def reference_zip(members: list[tuple[str, bytes]], date_time=WHEN) -> bytes:
+    """The same members written by the standard library's zipfile with the same settings."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in members:
+            info = zipfile.ZipInfo(name, date_time=date_time)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            info.external_attr = 0o100644 << 16
+            archive.writestr(info, data, compresslevel=zipwriter.COMPRESSLEVEL)
+    return buffer.getvalue()
+
+
+def sample_members() -> list[tuple[str, bytes]]:
+    words = b"assessmentItem responseDeclaration choiceInteraction simpleChoice "
+    return [
+        ("imsmanifest.xml", b"<manifest/>" * 5000),  # above the 32 KiB window
+        ("empty.txt", b""),
+        ("items/\u00e9t\u00e9.xml", "caf\u00e9 \u00e0 la cr\u00e8me".encode()),  # a UTF-8 name
+        ("items/one-byte", b"x"),
+        ("items/random.bin", os.urandom(3000)),  # does not compress: stored bigger than itself
+        *((f"items/q{n:04}.xml", words * (n % 40 + 1)) for n in range(300)),
+    ]
+
+
+def test_zip_is_byte_for_byte_what_zipfile_writes():
+    members = sample_members()
+    package = Package(name="p", entries=tuple(members))
+    assert zipwriter.zip_bytes(package, WHEN) == reference_zip(members)
+
+
+def test_every_window_size_gives_zipfiles_bytes():
+    # members of every size around the window boundaries 512 B ... 32 KiB
+    sizes = sorted({max(0, (1 << bits) + delta) for bits in range(8, 17) for delta in (-1, 0, 1)})
+    members = [(f"m{size}", (b"abcdefghij" * (size // 10 + 1))[:size]) for size in sizes]
+    assert zipwriter.zip_bytes(Package(name="p", entries=tuple(members)), WHEN) == reference_zip(members)
+
+
+def test_more_than_65535_members_use_zip64_end_records():
+    members = [(f"m/{n}", b"") for n in range(70_000)]
+    data = zipwriter.zip_bytes(Package(name="p", entries=tuple(members)))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.testzip() is None
+        assert archive.namelist() == [name for name, _ in members]
+    assert data.endswith(b"PK\x05\x06" + b"\x00" * 4 + b"\xff" * 12 + b"\x00\x00")
+
+
+def test_a_failing_member_is_raised_and_nothing_is_left(tmp_path: Path):
+    def broken() -> bytes:
+        raise ValueError("member failed")
+
+    package = Package(name="p", entries=(("a", b"a"), ("b", broken), ("c", b"c")))
+    (tmp_path / "p.zip").write_bytes(b"previous")
+    with pytest.raises(ValueError, match="member failed"):
+        zipwriter.write_zip(package, tmp_path / "p.zip")
+    assert os.listdir(tmp_path) == ["p.zip"] and (tmp_path / "p.zip").read_bytes() == b"previous"
+
+
+def test_staged_zip_commits_or_aborts(tmp_path: Path):
+    members = sample_members()
+    package = Package(name="p", entries=tuple(members))
+    staged = zipwriter.stage_zip(package, tmp_path / "p.zip", WHEN)
+    assert not (tmp_path / "p.zip").exists()
+    assert staged.commit() == tmp_path / "p.zip"
+    assert (tmp_path / "p.zip").read_bytes() == reference_zip(members)
+    assert os.listdir(tmp_path) == ["p.zip"]
+
+    started = threading.Event()
+    release = threading.Event()
+
+    def slow() -> bytes:
+        started.set()
+        release.wait(10)
+        return b"slow"
+
+    staged = zipwriter.stage_zip(Package(name="q", entries=(("a", slow), ("b", b"b"))), tmp_path / "q.zip")
+    started.wait(10)
+    release.set()
+    staged.abort()
+    assert os.listdir(tmp_path) == ["p.zip"]

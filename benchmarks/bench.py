@@ -598,14 +598,27 @@ def zip_summary(path: Path) -> str:
 
 
 def compress_level() -> tuple[int, str]:
-    source = ROOT / "qtiexport" / "packaging" / "zipwriter.py"
-    try:
-        match = re.search(r"compresslevel\s*=\s*(\d+)", source.read_text())
-    except OSError:
-        match = None
-    if match:
-        return int(match.group(1)), f"`compresslevel={match.group(1)}` in qtiexport/packaging/zipwriter.py"
-    return 6, "no `compresslevel=` in qtiexport/packaging/zipwriter.py: zlib's default, 6"
+    """The deflate level qtiexport writes with (qtiexport/packaging/zipwriter.py's COMPRESSLEVEL)."""
+    found = capture([sys.executable, "-c", "from qtiexport.packaging.zipwriter import COMPRESSLEVEL as L; print(L)"],
+                    env=qtiexport_env()).strip()
+    if found.isdigit():
+        return int(found), f"`COMPRESSLEVEL = {found}` in qtiexport/packaging/zipwriter.py"
+    return 6, "qtiexport/packaging/zipwriter.py's COMPRESSLEVEL unreadable: zlib's default, 6"
+
+
+def compile_bytecode() -> str:
+    """Compile this checkout's qtiexport to bytecode, as pip does when it installs a package (and did for the peers).
+
+    Without it, a process started with PYTHONDONTWRITEBYTECODE set compiles every module it imports,
+    on every run.
+    """
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    result = subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "qtiexport")], env=env,
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        return "compileall failed: " + (result.stderr or result.stdout).strip()[-300:]
+    return "compiled (`python -m compileall qtiexport`, as pip compiles an installed package)"
 
 
 FLOOR_SCRIPT = '''\
@@ -827,6 +840,7 @@ def main(argv: list[str] | None = None) -> int:
         print("qtiexport is not importable with this interpreter: run `python3 -m pip install -e .` first",
               file=sys.stderr)
         return 2
+    info["qtiexport bytecode"] = compile_bytecode()
     for key, value in info.items():
         print(f"  {key}: {value}")
 
@@ -1058,7 +1072,8 @@ def render(*, args, runs, startup_runs, player_runs, sizes, command, started, fi
         "every job, round-robin (run 1 of every job, then run 2, ...), so that a change of load touches every "
         "job alike and the ratios compare medians of the same run. Every measured run is in the "
         "median/min/max; none is dropped. qtiexport runs from this checkout "
-        "(`PYTHONPATH` = the repository root).")
+        "(`PYTHONPATH` = the repository root), its bytecode compiled first, as pip compiles an installed "
+        "package (the peers' included).")
     add("")
 
     both5, qti5 = jobs.get(f"sc-{PEER_SIZE}-both"), jobs.get(f"sc-{PEER_SIZE}-qti")

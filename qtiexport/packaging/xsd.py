@@ -26,7 +26,6 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
-from urllib.request import url2pathname
 
 from lxml import etree
 
@@ -120,6 +119,8 @@ def _url_to_path(url: str) -> Path | None:
     """The local path a ``file:`` URL or plain path refers to, or None for other schemes."""
     parsed = urlparse(url)
     if parsed.scheme == "file":
+        from urllib.request import url2pathname  # heavy (http.client, email...): only when checking
+
         return Path(url2pathname(unquote(parsed.path)))
     if parsed.scheme == "" or (len(parsed.scheme) == 1 and os.name == "nt"):
         return Path(url)

@@ -1,4 +1,4 @@
-"""The zip writer: byte for byte what the standard library writes, zip64 beyond 65,535 members, failures leave nothing."""
+"""The zip writer: the standard library's zip layout byte for byte, ISA-L deflate any inflater reads, zip64, no leftovers."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import io
 import os
 import threading
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -16,8 +17,19 @@ from qtiexport.packaging.package import Package
 WHEN = (2024, 2, 29, 13, 45, 58)
 
 
+@pytest.fixture
+def with_zlib(monkeypatch):
+    """qtiexport's writer deflating as zipfile does (zlib, level 6, 32 KiB window), so the two can be compared."""
+
+    def deflate(data: bytes) -> bytes:
+        compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+        return compressor.compress(data) + compressor.flush()
+
+    monkeypatch.setattr(zipwriter, "_deflate", deflate)
+
+
 def reference_zip(members: list[tuple[str, bytes]], date_time=WHEN) -> bytes:
-    """The same members written by the standard library's zipfile with the same settings."""
+    """The same members written by the standard library's zipfile with the same settings (zlib, level 6)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, data in members:
@@ -25,7 +37,7 @@ def reference_zip(members: list[tuple[str, bytes]], date_time=WHEN) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3
             info.external_attr = 0o100644 << 16
-            archive.writestr(info, data, compresslevel=zipwriter.COMPRESSLEVEL)
+            archive.writestr(info, data, compresslevel=6)
     return buffer.getvalue()
 
 
@@ -41,17 +53,28 @@ def sample_members() -> list[tuple[str, bytes]]:
     ]
 
 
-def test_zip_is_byte_for_byte_what_zipfile_writes():
+def test_the_zip_layout_is_byte_for_byte_what_zipfile_writes(with_zlib):
     members = sample_members()
     package = Package(name="p", entries=tuple(members))
     assert zipwriter.zip_bytes(package, WHEN) == reference_zip(members)
 
 
-def test_every_window_size_gives_zipfiles_bytes():
-    # members of every size around the window boundaries 512 B ... 32 KiB
+def test_members_of_every_size_inflate_back_with_zlib():
+    # sizes around every window boundary, 512 B ... 32 KiB, compressible and not
     sizes = sorted({max(0, (1 << bits) + delta) for bits in range(8, 17) for delta in (-1, 0, 1)})
     members = [(f"m{size}", (b"abcdefghij" * (size // 10 + 1))[:size]) for size in sizes]
-    assert zipwriter.zip_bytes(Package(name="p", entries=tuple(members)), WHEN) == reference_zip(members)
+    members += [(f"r{size}", os.urandom(size)) for size in sizes]
+    data = zipwriter.zip_bytes(Package(name="p", entries=tuple(members)), WHEN)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:  # zipfile inflates with zlib and checks every CRC
+        assert archive.testzip() is None
+        assert [(info.filename, archive.read(info)) for info in archive.infolist()] == members
+        assert {info.compress_type for info in archive.infolist()} == {zipfile.ZIP_DEFLATED}
+        assert {info.date_time for info in archive.infolist()} == {WHEN}
+
+
+def test_sample_package_is_the_same_bytes_every_time():
+    package = Package(name="p", entries=tuple(sample_members()[:1] + sample_members()[5:]))
+    assert zipwriter.zip_bytes(package, WHEN) == zipwriter.zip_bytes(package, WHEN)
 
 
 def test_more_than_65535_members_use_zip64_end_records():
@@ -80,7 +103,7 @@ def test_staged_zip_commits_or_aborts(tmp_path: Path):
     staged = zipwriter.stage_zip(package, tmp_path / "p.zip", WHEN)
     assert not (tmp_path / "p.zip").exists()
     assert staged.commit() == tmp_path / "p.zip"
-    assert (tmp_path / "p.zip").read_bytes() == reference_zip(members)
+    assert (tmp_path / "p.zip").read_bytes() == zipwriter.zip_bytes(package, WHEN)
     assert os.listdir(tmp_path) == ["p.zip"]
 
     started = threading.Event()

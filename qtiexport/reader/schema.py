@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from functools import lru_cache
 from importlib import resources
 
@@ -56,17 +57,42 @@ GENERATED_HEADER = (
     "tests/test_schema.py checks it is current (rebuild it with `pytest tests/test_schema.py --update-golden`).\n"
     "The schema uses no keyword whose meaning differs between draft 7, which fastjsonschema\n"
     "implements, and 2020-12; tests check the two validators agree.\n"
+    "Only the yes/no is used (jsonschema explains a no), so the code is trimmed of what only\n"
+    "makes fastjsonschema's messages: no place names are built for the checks of parts, and every\n"
+    "failure raises a bare exception. That was half the cost of a valid quiz, and decided nothing.\n"
     '"""\n'
 )
+
+# What only fastjsonschema's messages use, in the code it writes: the place name handed to the check of
+# a part (`(name_prefix or "data") + ".questions[{data__questions_x}]".format(**locals())`, built for every
+# question and choice of a valid quiz), and the arguments of each raise (the message and a literal copy of
+# the schema, built at every failed `if` of the question types), with the exception's Python __init__.
+# None of it has side effects; the trimmed code makes the same decisions (tests/test_schema.py compares
+# it with jsonschema, tests/reader/test_fast_paths.py with the untrimmed code). Code of another
+# fastjsonschema that does not match is left as it is: slower, never wrong.
+_PLACE_NAME = re.compile(r'custom_formats, \(name_prefix or "data"\) \+ "[^"\n]*"(?:\.format\(\*\*locals\(\)\))?\)')
+_RAISE = re.compile(r"^( *)raise JsonSchemaValueException\(.*\)$", re.MULTILINE)
+_IMPORT = "from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException\n"
+_INVALID = (
+    "\n\nclass Invalid(JsonSchemaValueException):\n"
+    '    """Raised where fastjsonschema raises JsonSchemaValueException with a message, which is not used here."""\n\n'
+    "    __init__ = Exception.__init__  # no message, value or definition to keep\n"
+)
+
+
+def _trimmed(code: str) -> str:
+    """Return the fastjsonschema `code` without what builds its messages (see above)."""
+    code = _PLACE_NAME.sub("custom_formats, name_prefix)", code)
+    if _IMPORT in code:
+        code = _RAISE.sub(r"\1raise Invalid", code.replace(_IMPORT, _IMPORT + _INVALID, 1))
+    return code
 
 
 def generated_validator_source() -> str:
     """Return the source of qtiexport/reader/_validator.py for the current schema."""
-    import re
-
     import fastjsonschema
 
-    code = fastjsonschema.compile_to_code(schema(), use_default=False)  # never change the caller's data
+    code = _trimmed(fastjsonschema.compile_to_code(schema(), use_default=False))  # never change the caller's data
     root = re.search(r"^def (validate_\w+)\(", code, re.MULTILINE).group(1)  # the first function checks the root
     return f"{GENERATED_HEADER}{code}\n\nvalidate = {root}\n"
 

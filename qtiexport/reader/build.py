@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from decimal import Decimal
 
 from ..errors import to_pointer
@@ -25,19 +26,46 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 # How such a character can appear in JSON text: as an escape (\b, \f, \u0000-\u001f, \ud800-\udfff,
 # \ufffe, \uffff) or as itself. Text without any of these holds none of them, whatever it decodes to.
 _NOT_XML_IN_JSON = re.compile(r"\\(?:[bf]|u(?:00[01]|[dD][89a-fA-F]|[fF]{3}[eEfF]))|[\ufffe\uffff\ud800-\udfff]")
+# Its two halves, searched apart because that is quicker (see _may_hold_non_xml).
+_NOT_XML_ESCAPE = re.compile(r"\\(?:[bf]|u(?:00[01]|[dD][89a-fA-F]|[fF]{3}[eEfF]))")
+_NOT_XML_CHAR = re.compile("[\ufffe\uffff\ud800-\udfff]")
 
 Problem = tuple[str, str, bool]  # (pointer, message, at_key)
 
 
-def _questions_with_pointers(data: dict) -> list[tuple[str, dict]]:
-    out = []
-    if isinstance(data.get("sections"), list):
-        for s, section in enumerate(data["sections"]):
-            if isinstance(section, dict) and isinstance(section.get("questions"), list):
-                out += [(f"/sections/{s}/questions/{q}", item) for q, item in enumerate(section["questions"])]
-    if isinstance(data.get("questions"), list):
-        out += [(f"/questions/{q}", item) for q, item in enumerate(data["questions"])]
-    return [(p, q) for p, q in out if isinstance(q, dict)]
+def _questions(data: dict):
+    """Yield (section index or None, question index, question) for every question object, sections' first."""
+    sections = data.get("sections")
+    if isinstance(sections, list):
+        for s, section in enumerate(sections):
+            if isinstance(section, dict):
+                questions = section.get("questions")
+                if isinstance(questions, list):
+                    for q, item in enumerate(questions):
+                        if isinstance(item, dict):
+                            yield s, q, item
+    questions = data.get("questions")
+    if isinstance(questions, list):
+        for q, item in enumerate(questions):
+            if isinstance(item, dict):
+                yield None, q, item
+
+
+def _owner(s: int | None, q: int | None) -> str:
+    """Return the pointer of section `s`, of question `q` of section `s`, or (`s` None) of top-level question `q`."""
+    if q is None:
+        return f"/sections/{s}"
+    return f"/questions/{q}" if s is None else f"/sections/{s}/questions/{q}"
+
+
+def _may_hold_non_xml(text: str) -> bool:
+    """Return whether `_NOT_XML_IN_JSON` matches somewhere in `text`, some twenty times faster on a large text.
+
+    The escapes all start with a backslash, a literal the regular expression engine skips to quickly
+    (the alternation as a whole makes it try every position), and an ASCII text (known at once)
+    cannot hold the characters themselves.
+    """
+    return bool(_NOT_XML_ESCAPE.search(text)) or not text.isascii() and bool(_NOT_XML_CHAR.search(text))
 
 
 def semantic_problems(data: object, text: str | None = None) -> list[Problem]:
@@ -47,30 +75,56 @@ def semantic_problems(data: object, text: str | None = None) -> list[Problem]:
     XML cannot carry, the walk over every string is skipped.
     """
     problems: list[Problem] = []
-    if text is None or _NOT_XML_IN_JSON.search(text):
+    if text is None or _may_hold_non_xml(text):
         problems += _text_problems(data, [])
     if not isinstance(data, dict):
         return problems
 
-    seen: dict[str, str] = {}
+    # Pointers and messages are made only for a problem found: a valid quiz needs none.
+    seen: dict[str, tuple[int | None, int | None]] = {}  # id -> where it was first used (see _owner)
 
-    def claim(identifier: object, pointer: str, what: str) -> None:
+    def claim(identifier: object, s: int | None, q: int | None) -> None:
         if not isinstance(identifier, str):
             return
-        if identifier in seen:
-            problems.append((pointer, f'duplicate id "{identifier}": {seen[identifier]} already uses it '
-                             "(sections and questions share one namespace in the quiz); rename one", False))
-        else:
-            seen[identifier] = f"the {what} at {pointer.rsplit('/', 1)[0]}"
+        first = seen.get(identifier)
+        if first is None:
+            seen[identifier] = (s, q)
+            return
+        what = "section" if first[1] is None else "question"
+        problems.append((f"{_owner(s, q)}/id", f'duplicate id "{identifier}": the {what} at {_owner(*first)} already '
+                         "uses it (sections and questions share one namespace in the quiz); rename one", False))
 
     if isinstance(data.get("sections"), list):
         for s, section in enumerate(data["sections"]):
             if isinstance(section, dict):
-                claim(section.get("id"), f"/sections/{s}/id", "section")
-    for pointer, question in _questions_with_pointers(data):
-        claim(question.get("id"), f"{pointer}/id", "question")
-        problems += _choice_problems(pointer, question)
+                claim(section.get("id"), s, None)
+    for s, q, question in _questions(data):
+        claim(question.get("id"), s, q)
+        kind = question.get("type")
+        if kind in _CHOICE_KINDS:  # a tuple: `kind` may be any JSON value, even a list
+            choices = question.get("choices")
+            if isinstance(choices, list) and not _choices_fine(kind, choices):
+                problems += _choice_problems(_owner(s, q), question)
     return problems
+
+
+_CHOICE_KINDS = ("single_choice", "multiple_response")
+
+
+def _choices_fine(kind: str, choices: list) -> bool:
+    """Return whether `_choice_problems` would find nothing in `choices` (quickly: no pointers, no messages)."""
+    ids = set()
+    correct = 0
+    for choice in choices:
+        if isinstance(choice, dict):
+            cid = choice.get("id")
+            if isinstance(cid, str):
+                if cid in ids:
+                    return False
+                ids.add(cid)
+            if choice.get("correct") is True:
+                correct += 1
+    return correct == 1 if kind == "single_choice" else correct > 0
 
 
 def _choice_problems(pointer: str, question: dict) -> list[Problem]:
@@ -127,58 +181,149 @@ def _decimal(value: object) -> Decimal:
     return Decimal(str(value))
 
 
+def _draft(cls: type) -> type:
+    """Return a plain class with the slots of the frozen dataclass `cls`, to make many `cls` objects quickly.
+
+    An instance of it, filled in attribute by attribute and then given `cls` as its class, is a `cls`
+    equal in every way to one made by `cls(...)`, without the frozen `__init__`'s object.__setattr__
+    per field (most of the cost of converting a large quiz). Python refuses the class change if the
+    two layouts ever differed; tests/reader/test_fast_paths.py checks every field is set.
+    """
+    return type(f"_{cls.__name__}Draft", (), {"__slots__": cls.__slots__})
+
+
+_ChoiceDraft = _draft(Choice)
+_SingleChoiceDraft = _draft(SingleChoice)
+_MultipleResponseDraft = _draft(MultipleResponse)
+_TrueFalseDraft = _draft(TrueFalse)
+_FeedbackDraft = _draft(Feedback)
+
+_ONE = Decimal(1)  # the default points, shared: a Decimal is immutable
+
+
+def _choice_suffixes(count: int) -> tuple[str, ...]:
+    """Return "/choices/0" ... for `count` choices: a choice's pointer is its question's and one of these."""
+    return tuple(f"/choices/{i}" for i in range(count))
+
+
+_CHOICE_SUFFIXES = _choice_suffixes(36)  # the schema's maxItems; more would still work
+_TRUE_FALSE = ("True", "False")
+
+
+class _Converter:
+    """Converts questions (dicts that passed the schema and the semantic checks) into model objects.
+
+    Equal point values share one Decimal, and, for data the reader parsed itself (`share`: its
+    strings are all plain `str`), equal choice ids share one string ("yes", "no", "opt1" ... repeat in
+    every question of a bank; one-letter ids are shared by Python already).
+    """
+
+    def __init__(self, share: bool):
+        self._points: dict[str, Decimal] = {}
+        self._share = share
+
+    def question(self, data: dict, pointer: str) -> Question:
+        get = data.get
+        kind = data["type"]
+        if kind == "single_choice":
+            q = _SingleChoiceDraft()
+        elif kind == "multiple_response":
+            q = _MultipleResponseDraft()
+            q.scoring = get("scoring", "all-or-nothing")
+        elif kind == "true_false":
+            q = _TrueFalseDraft()
+            q.answer = data["answer"]
+            labels = get("labels")
+            q.labels = _TRUE_FALSE if labels is None else (labels["true"], labels["false"])
+        else:
+            raise AssertionError(f"unchecked question type {kind!r}")  # the schema admits no other type
+        q.id = data["id"]
+        q.prompt = data["prompt"]
+        points = get("points")
+        q.points = _ONE if points is None else self._decimal(points)
+        q.title = get("title")
+        feedback = get("feedback")
+        q.feedback = _feedback(feedback) if feedback else None
+        q.pointer = pointer
+        if kind != "true_false":
+            q.choices = self._choices(data["choices"], pointer)
+        q.__class__ = _MODEL_OF[type(q)]
+        return q
+
+    def _decimal(self, value: object) -> Decimal:
+        text = str(value)
+        made = self._points.get(text)
+        if made is None:
+            made = self._points[text] = Decimal(text)
+        return made
+
+    def _choices(self, items: list, pointer: str) -> tuple[Choice, ...]:
+        share = sys.intern if self._share else None
+        suffixes = _CHOICE_SUFFIXES if len(items) <= len(_CHOICE_SUFFIXES) else _choice_suffixes(len(items))
+        out = []
+        for suffix, c in zip(suffixes, items):
+            get = c.get
+            choice = _ChoiceDraft()
+            choice.id = share(c["id"]) if share else c["id"]
+            choice.text = c["text"]
+            choice.correct = get("correct", False)
+            choice.feedback = get("feedback")
+            choice.fixed = get("fixed", False)
+            choice.pointer = pointer + suffix
+            choice.__class__ = Choice
+            out.append(choice)
+        return tuple(out)
+
+    def questions(self, items: list, prefix: str, consume: bool) -> tuple[Question, ...]:
+        """Return the questions in `items`, the one at index j with pointer `prefix` + j; if `consume`,
+        each item of `items` is replaced by None once converted, so its dict can go."""
+        out = []
+        for j, item in enumerate(items):
+            out.append(self.question(item, f"{prefix}{j}"))
+            if consume:
+                items[j] = None
+        return tuple(out)
+
+
+_MODEL_OF = {
+    _SingleChoiceDraft: SingleChoice,
+    _MultipleResponseDraft: MultipleResponse,
+    _TrueFalseDraft: TrueFalse,
+}
+
+
 def _feedback(data: dict | None) -> Feedback | None:
     if not data:
         return None
-    return Feedback(correct=data.get("correct"), incorrect=data.get("incorrect"), general=data.get("general"))
+    feedback = _FeedbackDraft()
+    feedback.correct = data.get("correct")
+    feedback.incorrect = data.get("incorrect")
+    feedback.general = data.get("general")
+    feedback.__class__ = Feedback
+    return feedback
 
 
-def _question(data: dict, pointer: str) -> Question:
-    common = dict(
-        id=data["id"],
-        prompt=data["prompt"],
-        points=_decimal(data.get("points", 1)),
-        title=data.get("title"),
-        feedback=_feedback(data.get("feedback")),
-        pointer=pointer,
-    )
-    kind = data["type"]
-    if kind == "true_false":
-        labels = data.get("labels", {"true": "True", "false": "False"})
-        return TrueFalse(answer=data["answer"], labels=(labels["true"], labels["false"]), **common)
-    choices = tuple(
-        Choice(
-            id=c["id"],
-            text=c["text"],
-            correct=c.get("correct", False),
-            feedback=c.get("feedback"),
-            fixed=c.get("fixed", False),
-            pointer=f"{pointer}/choices/{i}",
-        )
-        for i, c in enumerate(data["choices"])
-    )
-    if kind == "single_choice":
-        return SingleChoice(choices=choices, **common)
-    if kind == "multiple_response":
-        return MultipleResponse(choices=choices, scoring=data.get("scoring", "all-or-nothing"), **common)
-    raise AssertionError(f"unchecked question type {kind!r}")  # the schema admits no other type
+def to_model(data: dict, origin: str, *, consume: bool = False) -> Quiz:
+    """Return the model of `data`, which must already have passed the schema and the semantic checks.
 
-
-def to_model(data: dict, origin: str) -> Quiz:
-    """Return the model of `data`, which must already have passed the schema and the semantic checks."""
+    With `consume` (for data the reader parsed itself, never a caller's), every question in `data`
+    is replaced by None as soon as it is converted, so that the parsed data and the model of a large
+    quiz are never both whole in memory; `data` is then of no further use.
+    """
+    convert = _Converter(share=consume)
     if "sections" in data:
         sections = tuple(
             Section(
                 id=s["id"],
                 title=s["title"],
                 instructions=s.get("instructions"),
-                questions=tuple(_question(q, f"/sections/{i}/questions/{j}") for j, q in enumerate(s["questions"])),
+                questions=convert.questions(s["questions"], f"/sections/{i}/questions/", consume),
                 pointer=f"/sections/{i}",
             )
             for i, s in enumerate(data["sections"])
         )
     else:
-        questions = tuple(_question(q, f"/questions/{j}") for j, q in enumerate(data["questions"]))
+        questions = convert.questions(data["questions"], "/questions/", consume)
         sections = (Section(id=None, title=None, questions=questions),)
     meta = data.get("metadata", {})
     source = meta.get("source")

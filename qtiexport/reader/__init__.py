@@ -18,41 +18,54 @@ def load(source: str | os.PathLike | dict) -> Quiz:
     """Return the quiz in `source` (a path to a JSON file, or a dict already parsed).
 
     Raises `InputError` carrying every problem found, each with its JSON pointer and, for files,
-    its line and column.
+    its line and column. A dict is only read, never changed.
     """
     if isinstance(source, dict):
-        return _check(source, origin="<data>", text=None)
+        return _load("<data>", data=source)
     path = Path(source)
+    return _load(str(path), raw=_read(path))  # no name here keeps the bytes alive while the rest runs
+
+
+def _read(path: Path) -> bytes:
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise InputError(str(path), [Diagnostic("", f"cannot read the file: {reason}", file=str(path))]) from None
-    return load_bytes(raw, str(path))
 
 
 def load_bytes(raw: bytes, origin: str) -> Quiz:
     """Return the quiz in the JSON bytes `raw`; `origin` names it in diagnostics."""
-    text, problems = jsontext.decode(raw)  # without its byte-order mark
-    if text is None:
-        raise InputError(origin, [d.located(d.line, d.column, origin) for d in problems])
-    return _load_text(text, origin)
+    return _load(origin, raw=raw)
 
 
 def load_text(text: str, origin: str = "<text>") -> Quiz:
     """Return the quiz in the JSON `text`; `origin` names it in diagnostics."""
-    return _load_text(text.removeprefix("\ufeff"), origin)
+    return _load(origin, text=text.removeprefix("\ufeff"))
 
 
-def _load_text(text: str, origin: str) -> Quiz:
-    """Return the quiz in `text`, whose byte-order mark, if any, is already dropped (a second one is an error)."""
-    parsed = jsontext.parse(text)
-    if parsed.problems:
-        raise InputError(origin, [d.located(d.line, d.column, origin) for d in parsed.problems])
-    return _check(parsed.data, origin=origin, text=text, suspicious=parsed.suspicious)
+def _load(origin: str, *, raw: bytes | None = None, text: str | None = None, data: dict | None = None) -> Quiz:
+    """Return the quiz in one of `raw` (JSON bytes), `text` (JSON text whose byte-order mark, if any, is
+    already dropped: a second one is an error) or `data` (parsed by the caller, so only read).
 
-
-def _check(data: object, *, origin: str, text: str | None, suspicious: bool = False) -> Quiz:
+    A large source passes through bytes, text, parsed data and model; each is let go as soon as it
+    is no longer needed, so that at most two of them are ever whole in memory at once. The text is
+    kept only while a problem may still need its line and column, and the questions of data parsed
+    here are dropped one by one as they become model objects.
+    """
+    ours = data is None  # parsed here: no one else holds it, so converting may consume it
+    suspicious = False
+    if raw is not None:
+        text, problems = jsontext.decode(raw)  # without its byte-order mark
+        raw = None
+        if text is None:
+            raise InputError(origin, [d.located(d.line, d.column, origin) for d in problems])
+    if ours:
+        parsed = jsontext.parse(text)
+        if parsed.problems:
+            raise InputError(origin, [d.located(d.line, d.column, origin) for d in parsed.problems])
+        data, suspicious = parsed.data, parsed.suspicious
+        parsed = None
     try:
         if schema.is_valid(data):  # the happy path: no jsonschema, no positions
             found = build.semantic_problems(data, text)
@@ -61,7 +74,8 @@ def _check(data: object, *, origin: str, text: str | None, suspicious: bool = Fa
     except RecursionError:
         found = [("", "the JSON nests too deeply to be a quiz; check the brackets", False)]
     if not found and not suspicious:
-        return build.to_model(data, origin)
+        text = None  # nothing to place
+        return build.to_model(data, origin, consume=ours)
 
     file = origin if text is not None else None
     positions = jsontext.Positions(text) if text is not None else None
@@ -72,7 +86,8 @@ def _check(data: object, *, origin: str, text: str | None, suspicious: bool = Fa
         diagnostics.append(Diagnostic(pointer, message, line=line, column=column, file=file))
     diagnostics = [_printable(d.located(d.line, d.column, file)) for d in diagnostics]
     if not diagnostics:  # suspicious was a false alarm
-        return build.to_model(data, origin)
+        text = positions = None
+        return build.to_model(data, origin, consume=ours)
     raise InputError(origin, diagnostics)
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import functools
+from typing import Callable
 
 from ... import ids
-from ..._xml import serialize
 from ...model import Quiz
 from ...packaging.imscp import Resource, assert_complete
 from ...packaging.package import MANIFEST, Package
@@ -37,7 +37,7 @@ def build(quiz: Quiz, ctx: BuildContext) -> Package:
     titles = question_titles(quiz)
     items = ItemFactory(quiz)
     taken_files = {TEST_FILE.lower(), MANIFEST.lower()}
-    members: dict[str, bytes] = {}
+    members: dict[str, Callable[[], bytes]] = {}
     hrefs: dict[str, str] = {}
     resources: list[Resource] = []
     metadata = {}
@@ -47,7 +47,8 @@ def build(quiz: Quiz, ctx: BuildContext) -> Package:
         if kind not in metadata:
             metadata[kind] = item_metadata(kind)
         hrefs[question.id] = href
-        # made when the zip is written, one at a time (templates make them cheap and pure)
+        # Every member is made when the zip is written, one at a time (templates make items
+        # cheap; the test and the manifest are streamed), so a large package never sits in memory.
         members[href] = functools.partial(items.serialized, question, titles[question.id])
         resources.append(
             Resource(
@@ -58,8 +59,8 @@ def build(quiz: Quiz, ctx: BuildContext) -> Package:
                 metadata=(metadata[kind],),
             )
         )
-    members[TEST_FILE] = serialize(
-        assessment_test(quiz, section_ids, hrefs, ctx.generator, canvas_shuffle_id, test_part_id)
+    members[TEST_FILE] = functools.partial(
+        assessment_test, quiz, section_ids, hrefs, ctx.generator, canvas_shuffle_id, test_part_id
     )
     resources.append(
         Resource(
@@ -71,7 +72,7 @@ def build(quiz: Quiz, ctx: BuildContext) -> Package:
         )
     )
     assert_complete(resources, list(members))
-    members[MANIFEST] = serialize(imsmanifest(quiz, resources))
+    members[MANIFEST] = functools.partial(imsmanifest, quiz, tuple(resources))
     return Package.of(f"{quiz.id}-qti21", members)
 
 

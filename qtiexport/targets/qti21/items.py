@@ -12,7 +12,8 @@ from ... import scoring
 from ..._xml import QTI, QTI_XSD, XML_LANG, XSI, maker, schema_location, xml_bool, xml_decimal
 from ...model import MultipleResponse, Question, Quiz, SingleChoice, TrueFalse
 
-Q = maker(QTI, {None: QTI, "xsi": XSI})
+NSMAP = {None: QTI, "xsi": XSI}
+Q = maker(QTI, NSMAP)
 
 # Canvas classifies modalFeedback by identifier: "incorrect" before "correct", "general_" as neutral.
 FEEDBACK_CORRECT = "correct_fb"

@@ -1,4 +1,7 @@
-"""imsmanifest.xml of a QTI 2.1 content package (IMS CP 1.1.4): LOM metadata, item and test resources."""
+"""imsmanifest.xml of a QTI 2.1 content package (IMS CP 1.1.4): LOM metadata, item and test resources.
+
+The manifest is streamed (packaging/imscp.py): a package of 50,000 items lists 50,000 resources.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +21,7 @@ from ..._xml import (
     schema_location,
 )
 from ...model import Quiz
-from ...packaging.imscp import Resource, resources_element
+from ...packaging.imscp import Resource, XmlWriter, stream_document, write_resources
 
 # The QTI namespace is declared on the root because Canvas recognises a QTI 2 package by it
 # (canvas-lms gems/plugins/qti_exporter/lib/qti/converter.rb), besides the metadata schema text.
@@ -75,15 +78,20 @@ def _vcard(name: str) -> str:
 
 
 def item_metadata(interaction: str) -> etree._Element:
+    """Return the qtiMetadata of an item resource: its `interaction` type (one element serves every such item)."""
     return QMD.qtiMetadata(QMD.interactionType(interaction))
 
 
-def imsmanifest(quiz: Quiz, resources: list[Resource]) -> etree._Element:
-    """Return the manifest listing `resources`; the package's version of the QTI package schema is 1.0.0."""
-    return CP.manifest(
-        CP.metadata(CP.schema("QTIv2.1 Package"), CP.schemaversion("1.0.0"), lom(quiz)),
-        CP.organizations(),
-        resources_element(CP, resources),
-        schema_location((IMSCP, IMSCP_XSD), (IMSMD, IMSMD_XSD), (QTI_METADATA, QTI_METADATA_XSD)),
-        identifier=f"MANIFEST-{quiz.id}",
-    )
+def imsmanifest(quiz: Quiz, resources: list[Resource]) -> bytes:
+    """Return imsmanifest.xml listing `resources`; the package's version of the QTI package schema is 1.0.0."""
+
+    def content(out: XmlWriter) -> None:
+        out.write(CP.metadata(CP.schema("QTIv2.1 Package"), CP.schemaversion("1.0.0"), lom(quiz)))
+        out.write(CP.organizations())
+        write_resources(out, IMSCP, resources)
+
+    attributes = {
+        "identifier": f"MANIFEST-{quiz.id}",
+        **schema_location((IMSCP, IMSCP_XSD), (IMSMD, IMSMD_XSD), (QTI_METADATA, QTI_METADATA_XSD)),
+    }
+    return stream_document(f"{{{IMSCP}}}manifest", attributes, NSMAP, content)

@@ -12,60 +12,62 @@ from __future__ import annotations
 from lxml import etree
 
 from ..._xml import QTI, QTI_XSD, xml_bool, xml_decimal, schema_location
-from ...model import Quiz, Section
-from .items import Q, block_text
+from ...model import Question, Quiz, Section
+from ...packaging.imscp import XmlWriter, stream_document
+from .items import NSMAP, Q, block_text
 
 TEST_PART = "BaseTestPart"  # the identifier Canvas looks for first
 
-
+_SECTION = f"{{{QTI}}}assessmentSection"
 _ITEM_REF = f"{{{QTI}}}assessmentItemRef"
 _WEIGHT = f"{{{QTI}}}weight"
+_ORDERING = f"{{{QTI}}}ordering"
 
 
-def _item_ref(question, href: str) -> etree._Element:
+def assessment_item_ref(out: XmlWriter, question: Question, href: str, weight: str) -> None:
+    """Write the assessmentItemRef of `question`, whose item is the file `href`; `weight` is its points as written."""
     # Canvas joins references to items by identifier (never by href) and takes the points from
     # weight@value as absolute points; outcomeProcessing below sums SCORE without weights.
-    # (SubElement rather than Q: a test may hold tens of thousands of references.)
-    ref = etree.Element(_ITEM_REF, identifier=question.id, href=href)
-    etree.SubElement(ref, _WEIGHT, identifier="W", value=xml_decimal(question.points))
-    return ref
+    with out.element(_ITEM_REF, {"identifier": question.id, "href": href}):
+        out.leaf(_WEIGHT, {"identifier": "W", "value": weight})
 
 
 def assessment_section(
-    quiz: Quiz, section: Section, identifier: str, hrefs: dict[str, str], first: bool, canvas_shuffle_id: str | None
-) -> etree._Element:
-    """Return the assessmentSection of `section`; quiz instructions go into the first section's rubricBlock."""
-    children: list[etree._Element] = []
-    if quiz.settings.shuffle_questions:
-        children.append(Q.ordering(shuffle="true"))
-    rubric = []
-    if first and quiz.instructions:
-        rubric += block_text(quiz.instructions)
-    if section.instructions:
-        rubric += block_text(section.instructions)
-    if rubric:
-        children.append(Q.rubricBlock(*rubric, view="candidate"))
-    refs = [_item_ref(q, hrefs[q.id]) for q in section.questions]
-    if canvas_shuffle_id:
-        # Canvas ignores choiceInteraction@shuffle and turns on "shuffle answers" when the test
-        # holds any <ordering shuffle="true"/>. Shuffling an invisible one-item section changes
-        # nothing in a QTI delivery engine, so this says "shuffle answers" to Canvas alone.
-        refs[0] = Q.assessmentSection(
-            Q.ordering(shuffle="true"),
-            refs[0],
-            identifier=canvas_shuffle_id,
-            title=section.title or quiz.title,
-            visible="false",
-        )
-    children += refs
+    out: XmlWriter, quiz: Quiz, section: Section, identifier: str, hrefs: dict[str, str], first: bool,
+    canvas_shuffle_id: str | None,
+) -> None:
+    """Write the assessmentSection of `section`; quiz instructions go into the first section's rubricBlock."""
+    title = section.title or quiz.title
     # A visible, titled section shows its heading; Canvas imports it as a text-only entry.
     visible = section.title is not None
-    return Q.assessmentSection(
-        *children,
-        identifier=identifier,
-        title=section.title or quiz.title,
-        visible=xml_bool(visible),
-    )
+    weights: dict = {}  # points -> weight@value, written once per distinct value
+
+    def item_ref(question: Question) -> None:
+        weight = weights.get(question.points)
+        if weight is None:
+            weight = weights[question.points] = xml_decimal(question.points)
+        assessment_item_ref(out, question, hrefs[question.id], weight)
+
+    with out.element(_SECTION, {"identifier": identifier, "title": title, "visible": xml_bool(visible)}):
+        if quiz.settings.shuffle_questions:
+            out.leaf(_ORDERING, {"shuffle": "true"})
+        rubric = []
+        if first and quiz.instructions:
+            rubric += block_text(quiz.instructions)
+        if section.instructions:
+            rubric += block_text(section.instructions)
+        if rubric:
+            out.write(Q.rubricBlock(*rubric, view="candidate"))
+        questions = iter(section.questions)
+        if canvas_shuffle_id:
+            # Canvas ignores choiceInteraction@shuffle and turns on "shuffle answers" when the test
+            # holds any <ordering shuffle="true"/>. Shuffling an invisible one-item section changes
+            # nothing in a QTI delivery engine, so this says "shuffle answers" to Canvas alone.
+            with out.element(_SECTION, {"identifier": canvas_shuffle_id, "title": title, "visible": "false"}):
+                out.leaf(_ORDERING, {"shuffle": "true"})
+                item_ref(next(questions))
+        for question in questions:
+            item_ref(question)
 
 
 def outcome_processing(quiz: Quiz) -> etree._Element:
@@ -107,32 +109,36 @@ def outcome_declarations(quiz: Quiz) -> list[etree._Element]:
 
 
 def assessment_test(quiz: Quiz, section_ids: list[str], hrefs: dict[str, str], generator: str,
-                    canvas_shuffle_id: str | None, test_part_id: str = TEST_PART) -> etree._Element:
-    """Return the assessmentTest of `quiz`; `section_ids` name its sections, `hrefs` its items' files.
+                    canvas_shuffle_id: str | None, test_part_id: str = TEST_PART) -> bytes:
+    """Return test.xml, the assessmentTest of `quiz`; `section_ids` name its sections, `hrefs` its items' files.
 
     `test_part_id` is BaseTestPart unless a section or question of the quiz is called so: the
-    identifiers of a test's parts, sections and item references must not repeat.
+    identifiers of a test's parts, sections and item references must not repeat. The document is
+    streamed (packaging/imscp.py): a test may hold tens of thousands of item references.
     """
     settings = quiz.settings
-    sections = [
-        assessment_section(quiz, section, identifier, hrefs, index == 0,
-                           canvas_shuffle_id if index == 0 else None)
-        for index, (section, identifier) in enumerate(zip(quiz.sections, section_ids))
-    ]
     tool, _, version = generator.partition(" ")
-    return Q.assessmentTest(
-        *outcome_declarations(quiz),
-        Q.testPart(
-            Q.itemSessionControl(showFeedback=xml_bool(settings.show_feedback != "never")),
-            *sections,
-            identifier=test_part_id,
-            navigationMode="nonlinear",
-            submissionMode="individual" if settings.show_feedback == "immediately" else "simultaneous",
-        ),
-        outcome_processing(quiz),
-        schema_location((QTI, QTI_XSD)),
-        identifier=quiz.id,
-        title=quiz.title,
-        toolName=tool,
-        toolVersion=version or "0",
-    )
+
+    def content(out: XmlWriter) -> None:
+        for declaration in outcome_declarations(quiz):
+            out.write(declaration)
+        test_part = {
+            "identifier": test_part_id,
+            "navigationMode": "nonlinear",
+            "submissionMode": "individual" if settings.show_feedback == "immediately" else "simultaneous",
+        }
+        with out.element(f"{{{QTI}}}testPart", test_part):
+            out.write(Q.itemSessionControl(showFeedback=xml_bool(settings.show_feedback != "never")))
+            for index, (section, identifier) in enumerate(zip(quiz.sections, section_ids)):
+                assessment_section(out, quiz, section, identifier, hrefs, index == 0,
+                                   canvas_shuffle_id if index == 0 else None)
+        out.write(outcome_processing(quiz))
+
+    attributes = {
+        "identifier": quiz.id,
+        "title": quiz.title,
+        "toolName": tool,
+        "toolVersion": version or "0",
+        **schema_location((QTI, QTI_XSD)),
+    }
+    return stream_document(f"{{{QTI}}}assessmentTest", attributes, NSMAP, content)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from importlib import resources
 
 from ...errors import BuildError, Diagnostic
-from ..._xml import serialize
 from ...model import Quiz
 from ...packaging.imscp import assert_complete
 from ...packaging.package import MANIFEST, Package
@@ -63,7 +62,7 @@ def build(quiz: Quiz, ctx: BuildContext) -> Package:
     members = {LAUNCH: index.encode("utf-8"), **{name: player_file(name) for name in PLAYER_ASSETS}}
     manifest, resource = imsmanifest(quiz, sorted(members), manifest_title(quiz, ctx))
     assert_complete([resource], list(members))
-    members[MANIFEST] = serialize(manifest)
+    members[MANIFEST] = manifest
     return Package.of(f"{quiz.id}-scorm12", members)
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from decimal import ROUND_CEILING, Decimal
 
-from lxml import etree
-
 from ..._xml import (
     ADLCP,
     ADLCP_XSD,
@@ -19,7 +17,7 @@ from ..._xml import (
     xml_decimal,
 )
 from ...model import Quiz
-from ...packaging.imscp import Resource, resources_element
+from ...packaging.imscp import Resource, XmlWriter, stream_document, write_resources
 
 # Moodle's manifest parser is not namespace-aware: it looks for the literal prefix "adlcp:".
 NSMAP = {None: SCORM_CP, "adlcp": ADLCP, "imsmd": SCORM_MD, "xsi": XSI}
@@ -50,8 +48,8 @@ def mastery_score(passing_score: Decimal) -> str:
     return xml_decimal((passing_score * 100).to_integral_value(rounding=ROUND_CEILING) / 100)
 
 
-def imsmanifest(quiz: Quiz, files: list[str], title: str) -> tuple[etree._Element, Resource]:
-    """Return the manifest for a package of `files` (launching index.html) and its one resource.
+def imsmanifest(quiz: Quiz, files: list[str], title: str) -> tuple[bytes, Resource]:
+    """Return imsmanifest.xml for a package of `files` (launching index.html) and its one resource.
 
     `title` is the quiz's title as SCORM 1.2 can carry it (see TITLE_LIMIT).
     """
@@ -63,17 +61,22 @@ def imsmanifest(quiz: Quiz, files: list[str], title: str) -> tuple[etree._Elemen
         type="webcontent",
         href=LAUNCH,
         files=tuple(files),
-        attributes={SCORMTYPE: "sco"},
+        attributes=((SCORMTYPE, "sco"),),
     )
-    manifest = CP.manifest(
-        CP.metadata(CP.schema("ADL SCORM"), CP.schemaversion("1.2")),
-        CP.organizations(
-            CP.organization(CP.title(title), item, identifier=organization_id(quiz)),
-            default=organization_id(quiz),
-        ),
-        resources_element(CP, [resource]),
-        schema_location((SCORM_CP, SCORM_CP_XSD), (ADLCP, ADLCP_XSD), (SCORM_MD, SCORM_MD_XSD)),
-        identifier=f"MANIFEST-{quiz.id}",
-        version="1.0",
-    )
-    return manifest, resource
+
+    def content(out: XmlWriter) -> None:
+        out.write(CP.metadata(CP.schema("ADL SCORM"), CP.schemaversion("1.2")))
+        out.write(
+            CP.organizations(
+                CP.organization(CP.title(title), item, identifier=organization_id(quiz)),
+                default=organization_id(quiz),
+            )
+        )
+        write_resources(out, SCORM_CP, [resource])
+
+    attributes = {
+        "identifier": f"MANIFEST-{quiz.id}",
+        "version": "1.0",
+        **schema_location((SCORM_CP, SCORM_CP_XSD), (ADLCP, ADLCP_XSD), (SCORM_MD, SCORM_MD_XSD)),
+    }
+    return stream_document(f"{{{SCORM_CP}}}manifest", attributes, NSMAP, content), resource

@@ -1,0 +1,118 @@
+"""Streamed XML documents (packaging/imscp.py XmlWriter) are byte for byte what serialize() gives the same tree.
+
+The manifests of both targets and the QTI assessmentTest are streamed; the golden tests check
+them on the shipped sources, these tests check the writer itself on any tree it accepts.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from qtiexport._xml import XML_LANG, XSI, serialize
+from qtiexport.packaging.imscp import Resource, stream_document, write_resources
+
+A = "urn:example:a"
+B = "urn:example:b"
+NSMAP = {None: A, "b": B, "xsi": XSI}
+ROOT = f"{{{A}}}root"
+ROOT_ATTRIB = {"identifier": "R", f"{{{XSI}}}schemaLocation": f"{A} a.xsd"}
+
+# Text as hostile as the quiz format allows: markup characters, quotes, white space of every kind.
+TEXT = st.text(
+    st.characters(exclude_categories=("Cs",), exclude_characters=[chr(c) for c in range(0x20) if c not in (9, 10, 13)]
+                  + ["\ufffe", "\uffff"]),
+    max_size=12,
+) | st.sampled_from(["a & b", "<p>", "x]]>y", '"q"', "'s'", "\t\n\r", "\r\n", " ", "é😀", "&amp;"])
+NAMES = st.sampled_from(["p", "q", "value", "item"])
+
+
+@st.composite
+def trees(draw, depth=0):
+    """An element without mixed content: in A (the default namespace) or B (prefixed, then holding text or children)."""
+    prefixed = draw(st.booleans())
+    tag = f"{{{B if prefixed else A}}}{draw(NAMES)}"
+    attrib = draw(st.dictionaries(st.sampled_from(["id", "title", "value", XML_LANG]), TEXT, max_size=3))
+    element = etree.Element(tag, attrib, nsmap=NSMAP)
+    children = draw(st.lists(trees(depth + 1), max_size=3)) if depth < 3 else []
+    if children:
+        element.extend(children)
+    elif prefixed or draw(st.booleans()):
+        element.text = draw(TEXT)  # may be "": then <p></p>, not <p/>
+    return element
+
+
+def streamed(children: list[etree._Element]) -> bytes:
+    def content(out):
+        for child in children:
+            out.write(child)
+
+    return stream_document(ROOT, ROOT_ATTRIB, NSMAP, content)
+
+
+def built(children: list[etree._Element]) -> bytes:
+    root = etree.Element(ROOT, ROOT_ATTRIB, nsmap=NSMAP)
+    root.extend(children)
+    return serialize(root)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(trees(), min_size=1, max_size=4))
+def test_a_streamed_document_has_the_bytes_of_the_serialized_tree(children):
+    assert streamed(children) == built([copy.deepcopy(c) for c in children])
+
+
+def test_deep_nesting_and_empty_elements():
+    element = etree.Element(f"{{{A}}}level", nsmap=NSMAP)
+    top = element
+    for depth in range(20):
+        element = etree.SubElement(element, f"{{{A}}}level", depth=str(depth))
+    etree.SubElement(element, f"{{{A}}}empty")
+    etree.SubElement(element, f"{{{B}}}text", {XML_LANG: "en"}).text = "x < y"
+    assert streamed([top]) == built([copy.deepcopy(top)])
+
+
+def test_mixed_content_and_empty_prefixed_elements_are_refused():
+    mixed = etree.Element(f"{{{A}}}p", nsmap=NSMAP)
+    mixed.text = "text"
+    etree.SubElement(mixed, f"{{{A}}}b")
+    with pytest.raises(ValueError, match="mixed content"):
+        streamed([mixed])
+    with pytest.raises(ValueError, match="not in the default namespace"):
+        streamed([etree.Element(f"{{{B}}}empty", nsmap=NSMAP)])
+
+
+def test_resources_are_written_as_a_tree_of_them_would_be():
+    metadata = etree.Element(f"{{{B}}}meta", nsmap=NSMAP)
+    etree.SubElement(metadata, f"{{{B}}}kind").text = "choiceInteraction"
+    resources = [
+        Resource("I1", "item", "items/1.xml", ("items/1.xml",), metadata=(metadata,)),
+        Resource("I2", "item", "items/2.xml", ("items/2.xml",), metadata=(metadata,)),
+        Resource("T", "test", "test.xml", ("test.xml", "extra.css"), dependencies=("I1", "I2"),
+                 attributes=((f"{{{B}}}flag", "on"),)),
+        Resource("E", "empty", None, ()),
+    ]
+    got = stream_document(ROOT, ROOT_ATTRIB, NSMAP, lambda out: write_resources(out, A, resources))
+
+    root = etree.Element(ROOT, ROOT_ATTRIB, nsmap=NSMAP)
+    listing = etree.SubElement(root, f"{{{A}}}resources")
+    for resource in resources:
+        attrib = {"identifier": resource.identifier, "type": resource.type, **dict(resource.attributes)}
+        if resource.href is not None:
+            attrib["href"] = resource.href
+        node = etree.SubElement(listing, f"{{{A}}}resource", attrib)
+        if resource.metadata:
+            etree.SubElement(node, f"{{{A}}}metadata").extend(copy.deepcopy(m) for m in resource.metadata)
+        for path in resource.files:
+            etree.SubElement(node, f"{{{A}}}file", href=path)
+        for identifier in resource.dependencies:
+            etree.SubElement(node, f"{{{A}}}dependency", identifierref=identifier)
+    assert got == serialize(root)
+
+    empty = etree.Element(ROOT, ROOT_ATTRIB, nsmap=NSMAP)
+    etree.SubElement(empty, f"{{{A}}}resources")
+    assert stream_document(ROOT, ROOT_ATTRIB, NSMAP, lambda out: write_resources(out, A, [])) == serialize(empty)

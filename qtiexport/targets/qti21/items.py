@@ -69,181 +69,190 @@ def choice_feedback_id(choice_id: str) -> str:
     return f"choice_{choice_id}"
 
 
-def response_declaration(question: Question) -> etree._Element:
-    correct = [choice.id for choice in question.choices if choice.correct]
-    multiple = isinstance(question, MultipleResponse)
-    declaration = Q.responseDeclaration(
-        Q.correctResponse(*(Q.value(identifier) for identifier in correct)),
-        identifier=response_identifier(question),
-        cardinality="multiple" if multiple else "single",
+# Items are built top down with SubElement, each element created in its item's document: nested
+# ElementMaker calls (as elsewhere) create a document per element and move every subtree into its
+# parent, which made an item about twice as slow to build. Templates (templates.py) still copy
+# most items of a large quiz; this is the cost of each new shape.
+
+
+def _sub(parent: etree._Element, name: str, text: str | None = None, **attributes: str) -> etree._Element:
+    """Append and return the QTI element `name` with `text` and `attributes` (in the order given)."""
+    element = etree.SubElement(parent, f"{{{QTI}}}{name}", attributes)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def response_declaration(item: etree._Element, question: Question, response: str) -> None:
+    declaration = _sub(
+        item,
+        "responseDeclaration",
+        identifier=response,
+        cardinality="multiple" if isinstance(question, MultipleResponse) else "single",
         baseType="identifier",
     )
+    correct = _sub(declaration, "correctResponse")
+    for choice in question.choices:
+        if choice.correct:
+            _sub(correct, "value", choice.id)
     if scoring.is_partial(question):
         # +1 per correct choice, -1 per incorrect one, floored at 0 by lowerBound; responseProcessing
         # turns that count into points: (count / number correct) * points.
-        declaration.append(
-            Q.mapping(
-                *(
-                    Q.mapEntry(mapKey=choice.id, mappedValue="1" if choice.correct else "-1")
-                    for choice in question.choices
-                ),
-                lowerBound="0",
-                defaultValue="0",
-            )
-        )
-    return declaration
+        mapping = _sub(declaration, "mapping", lowerBound="0", defaultValue="0")
+        for choice in question.choices:
+            _sub(mapping, "mapEntry", mapKey=choice.id, mappedValue="1" if choice.correct else "-1")
 
 
-def outcome_declarations(question: Question) -> list[etree._Element]:
-    return [
-        Q.outcomeDeclaration(
-            Q.defaultValue(Q.value("0")), identifier="SCORE", cardinality="single", baseType="float"
-        ),
-        Q.outcomeDeclaration(
-            Q.defaultValue(Q.value(xml_decimal(question.points))),
-            identifier="MAXSCORE",
-            cardinality="single",
-            baseType="float",
-        ),
-        Q.outcomeDeclaration(identifier="FEEDBACK", cardinality="multiple", baseType="identifier"),
-    ]
+def outcome_declarations(item: etree._Element, question: Question) -> None:
+    for identifier, default in (("SCORE", "0"), ("MAXSCORE", xml_decimal(question.points))):
+        declaration = _sub(item, "outcomeDeclaration", identifier=identifier, cardinality="single", baseType="float")
+        _sub(_sub(declaration, "defaultValue"), "value", default)
+    _sub(item, "outcomeDeclaration", identifier="FEEDBACK", cardinality="multiple", baseType="identifier")
 
 
-def simple_choice(question: Question, choice, shuffle: bool) -> etree._Element:
+def simple_choice(interaction: etree._Element, choice, shuffle: bool) -> None:
     # Canvas takes the answer text from the first child node when a feedbackInline is present:
     # the text comes first, on the same line (the serializer leaves mixed content unindented).
-    node = Q.simpleChoice(*inline_text(choice.text), identifier=choice.id)
+    node = _sub(interaction, "simpleChoice", *inline_text(choice.text), identifier=choice.id)
     if shuffle and choice.fixed:
         node.set("fixed", "true")
     if choice.feedback:
-        node.append(
-            Q.feedbackInline(
-                *inline_text(choice.feedback),
-                outcomeIdentifier="FEEDBACK",
-                identifier=choice_feedback_id(choice.id),
-                showHide="show",
-            )
+        _sub(
+            node,
+            "feedbackInline",
+            *inline_text(choice.feedback),
+            outcomeIdentifier="FEEDBACK",
+            identifier=choice_feedback_id(choice.id),
+            showHide="show",
         )
-    return node
 
 
-def choice_interaction(question: Question, shuffle: bool) -> etree._Element:
-    """Return the choiceInteraction: maxChoices 1 for one answer, 0 (unlimited) for select-all, never the answer count."""
+def choice_interaction(body: etree._Element, question: Question, shuffle: bool, response: str) -> None:
+    """Append the choiceInteraction: maxChoices 1 for one answer, 0 (unlimited) for select-all, never the answer count."""
     shuffle = shuffle and not isinstance(question, TrueFalse)
-    return Q.choiceInteraction(
-        *(simple_choice(question, choice, shuffle) for choice in question.choices),
-        responseIdentifier=response_identifier(question),
+    interaction = _sub(
+        body,
+        "choiceInteraction",
+        responseIdentifier=response,
         shuffle=xml_bool(shuffle),
         maxChoices="0" if isinstance(question, MultipleResponse) else "1",
     )
+    for choice in question.choices:
+        simple_choice(interaction, choice, shuffle)
 
 
-def item_body(question: Question, shuffle: bool) -> etree._Element:
+def item_body(item: etree._Element, question: Question, shuffle: bool, response: str) -> None:
     # Canvas reads the question text from `itemBody > div`; the prompt goes there, as paragraphs.
-    return Q.itemBody(Q.div(*block_text(question.prompt)), choice_interaction(question, shuffle))
+    body = _sub(item, "itemBody")
+    div = _sub(body, "div")
+    for line in paragraphs(question.prompt):
+        _sub(div, "p", line)
+    choice_interaction(body, question, shuffle, response)
 
 
-def _set_score(expression: etree._Element) -> etree._Element:
-    return Q.setOutcomeValue(expression, identifier="SCORE")
+def _set_score(parent: etree._Element, value) -> None:
+    _float(_sub(parent, "setOutcomeValue", identifier="SCORE"), value)
 
 
-def _add_feedback(identifier: str) -> etree._Element:
-    return Q.setOutcomeValue(
-        Q.multiple(Q.variable(identifier="FEEDBACK"), Q.baseValue(identifier, baseType="identifier")),
-        identifier="FEEDBACK",
-    )
+def _add_feedback(parent: etree._Element, identifier: str) -> None:
+    multiple = _sub(_sub(parent, "setOutcomeValue", identifier="FEEDBACK"), "multiple")
+    _sub(multiple, "variable", identifier="FEEDBACK")
+    _sub(multiple, "baseValue", identifier, baseType="identifier")
 
 
-def _float(value) -> etree._Element:
-    return Q.baseValue(xml_decimal(value), baseType="float")
+def _float(parent: etree._Element, value) -> None:
+    _sub(parent, "baseValue", xml_decimal(value), baseType="float")
 
 
-def response_processing(question: Question) -> etree._Element:
-    """Return responseProcessing giving exactly the source's scoring rule, and setting FEEDBACK.
+def response_processing(item: etree._Element, question: Question, response: str) -> None:
+    """Append responseProcessing giving exactly the source's scoring rule, and setting FEEDBACK.
 
     Always written inline: no standard template gives points other than 1 or sets FEEDBACK.
     """
-    response = response_identifier(question)
+    processing = _sub(item, "responseProcessing")
     feedback = question.feedback
-    rules: list[etree._Element] = []
-    count = len(scoring.correct_ids(question))
-
-    if isinstance(question, MultipleResponse):
-        is_correct = Q.match(Q.variable(identifier=response), Q.correct(identifier=response))
-    else:
-        # Single cardinality: compare with the correct choice's identifier as a baseValue, the form
-        # Canvas needs (with the "TF" response prefix) to recognise a true/false question.
-        (correct_id,) = scoring.correct_ids(question)
-        is_correct = Q.match(Q.variable(identifier=response), Q.baseValue(correct_id, baseType="identifier"))
-
-    if_correct: list[etree._Element] = []
-    if_incorrect: list[etree._Element] = []
-    if scoring.is_partial(question):
-        rules.append(
-            _set_score(
-                Q.product(
-                    Q.divide(Q.mapResponse(identifier=response), _float(count)),
-                    _float(question.points),
-                )
-            )
-        )
-    else:
-        if_correct.append(_set_score(_float(question.points)))
-        if_incorrect.append(_set_score(_float(0)))
-    if feedback and feedback.correct:
-        if_correct.append(_add_feedback(FEEDBACK_CORRECT))
-    if feedback and feedback.incorrect:
-        if_incorrect.append(_add_feedback(FEEDBACK_INCORRECT))
+    multiple = isinstance(question, MultipleResponse)
+    partial = scoring.is_partial(question)
+    if partial:
+        product = _sub(_sub(processing, "setOutcomeValue", identifier="SCORE"), "product")
+        divide = _sub(product, "divide")
+        _sub(divide, "mapResponse", identifier=response)
+        _float(divide, len(scoring.correct_ids(question)))
+        _float(product, question.points)
+    if_correct = not partial or bool(feedback and feedback.correct)
+    if_incorrect = not partial or bool(feedback and feedback.incorrect)
     if if_correct or if_incorrect:
-        branches = [Q.responseIf(is_correct, *if_correct)]
+        condition = _sub(processing, "responseCondition")
+        branch = _sub(condition, "responseIf")
+        is_correct = _sub(branch, "match")
+        _sub(is_correct, "variable", identifier=response)
+        if multiple:
+            _sub(is_correct, "correct", identifier=response)
+        else:
+            # Single cardinality: compare with the correct choice's identifier as a baseValue, the form
+            # Canvas needs (with the "TF" response prefix) to recognise a true/false question.
+            (correct_id,) = scoring.correct_ids(question)
+            _sub(is_correct, "baseValue", correct_id, baseType="identifier")
+        if not partial:
+            _set_score(branch, question.points)
+        if feedback and feedback.correct:
+            _add_feedback(branch, FEEDBACK_CORRECT)
         if if_incorrect:
-            branches.append(Q.responseElse(*if_incorrect))
-        rules.append(Q.responseCondition(*branches))
+            otherwise = _sub(condition, "responseElse")
+            if not partial:
+                _set_score(otherwise, 0)
+            if feedback and feedback.incorrect:
+                _add_feedback(otherwise, FEEDBACK_INCORRECT)
     if feedback and feedback.general:
-        rules.append(_add_feedback(FEEDBACK_GENERAL))
+        _add_feedback(processing, FEEDBACK_GENERAL)
     for choice in question.choices:
         if not getattr(choice, "feedback", None):
             continue
-        chosen_value = Q.baseValue(choice.id, baseType="identifier")
-        chosen = (
-            Q.member(chosen_value, Q.variable(identifier=response))
-            if isinstance(question, MultipleResponse)
-            else Q.match(Q.variable(identifier=response), chosen_value)
-        )
-        rules.append(Q.responseCondition(Q.responseIf(chosen, _add_feedback(choice_feedback_id(choice.id)))))
-    return Q.responseProcessing(*rules)
+        branch = _sub(_sub(processing, "responseCondition"), "responseIf")
+        if multiple:
+            chosen = _sub(branch, "member")
+            _sub(chosen, "baseValue", choice.id, baseType="identifier")
+            _sub(chosen, "variable", identifier=response)
+        else:
+            chosen = _sub(branch, "match")
+            _sub(chosen, "variable", identifier=response)
+            _sub(chosen, "baseValue", choice.id, baseType="identifier")
+        _add_feedback(branch, choice_feedback_id(choice.id))
 
 
-def modal_feedback(question: Question) -> list[etree._Element]:
+def modal_feedback(item: etree._Element, question: Question) -> None:
     feedback = question.feedback
     if feedback is None:
-        return []
-    out = []
+        return
     for identifier, text in (
         (FEEDBACK_CORRECT, feedback.correct),
         (FEEDBACK_INCORRECT, feedback.incorrect),
         (FEEDBACK_GENERAL, feedback.general),
     ):
         if text:
-            out.append(
-                Q.modalFeedback(*block_text(text), outcomeIdentifier="FEEDBACK", identifier=identifier, showHide="show")
-            )
-    return out
+            node = _sub(item, "modalFeedback", outcomeIdentifier="FEEDBACK", identifier=identifier, showHide="show")
+            for line in paragraphs(text):
+                _sub(node, "p", line)
 
 
 def assessment_item(question: Question, quiz: Quiz, title: str) -> etree._Element:
     """Return the assessmentItem for `question`; its identifier is the question's id."""
-    shuffle = quiz.settings.shuffle_choices
-    return Q.assessmentItem(
-        response_declaration(question),
-        *outcome_declarations(question),
-        item_body(question, shuffle),
-        response_processing(question),
-        *modal_feedback(question),
-        schema_location((QTI, QTI_XSD)),
-        {XML_LANG: quiz.language},
-        identifier=question.id,
-        title=title,
-        adaptive="false",
-        timeDependent="false",
+    item = etree.Element(
+        f"{{{QTI}}}assessmentItem",
+        {
+            "identifier": question.id,
+            "title": title,
+            "adaptive": "false",
+            "timeDependent": "false",
+            **schema_location((QTI, QTI_XSD)),
+            XML_LANG: quiz.language,
+        },
+        nsmap=NSMAP,
     )
+    response = response_identifier(question)
+    response_declaration(item, question, response)
+    outcome_declarations(item, question)
+    item_body(item, question, quiz.settings.shuffle_choices, response)
+    response_processing(item, question, response)
+    modal_feedback(item, question)
+    return item

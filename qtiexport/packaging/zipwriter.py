@@ -15,6 +15,7 @@ from typing import BinaryIO, Callable
 from isal import isal_zlib
 
 from .package import Package
+from .workers import MemberWorkers, worker_count
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 _MAX_ZIP_TIME = (2107, 12, 31, 23, 59, 58)
@@ -76,17 +77,19 @@ class _ZipStream:
         self.central: list[bytes] = []
 
     def add(self, name: str, data: bytes) -> None:
+        self.add_deflated(name, isal_zlib.crc32(data), len(data), _deflate(data))
+
+    def add_deflated(self, name: str, crc: int, size: int, compressed: bytes) -> None:
+        """Add a member already deflated (by _deflate): its CRC-32, its size and the deflated bytes."""
         encoded = name.encode("utf-8")
         flags = 0 if encoded.isascii() else _UTF8
-        crc = isal_zlib.crc32(data)
-        compressed = _deflate(data)
-        if self.offset + len(compressed) + len(encoded) + 64 > 0xFFFFFFFF or len(data) > 0xFFFFFFFF:
+        if self.offset + len(compressed) + len(encoded) + 64 > 0xFFFFFFFF or size > 0xFFFFFFFF:
             raise ZipTooLargeError(27, "the package would pass 4 GiB; split the quiz")
         self.central.append(_CENTRAL.pack(
             0x02014B50, _MADE_BY, _VERSION, flags, _DEFLATED, self.time, self.date, crc, len(compressed),
-            len(data), len(encoded), 0, 0, 0, 0, _MODE, self.offset) + encoded)
+            size, len(encoded), 0, 0, 0, 0, _MODE, self.offset) + encoded)
         header = _LOCAL.pack(0x04034B50, _VERSION, flags, _DEFLATED, self.time, self.date, crc, len(compressed),
-                             len(data), len(encoded), 0)
+                             size, len(encoded), 0)
         self.out.write(header + encoded)
         self.out.write(compressed)
         self.offset += len(header) + len(encoded) + len(compressed)
@@ -105,14 +108,15 @@ class _ZipStream:
 
 
 def _zip_into(out: BinaryIO, package: Package, date_time: tuple[int, int, int, int, int, int],
-              cancel: threading.Event | None = None) -> None:
+              cancel: threading.Event | None = None, workers: MemberWorkers | None = None) -> None:
     """Write the zip of `package` into `out`, making members in this thread and deflating them in another.
 
     ISA-L releases the interpreter lock while it deflates, so on a machine with two cores making
     the next members overlaps with compressing the previous ones; they travel in batches, so the
-    threads rarely wait for each other. Members are written in order by one thread, so the bytes
-    do not depend on timing. Setting `cancel` stops the work between members (the zip is then
-    incomplete: the caller throws it away).
+    threads rarely wait for each other. With `workers`, lazy members come made and deflated from
+    those processes instead. Members are written in order by one thread, so the bytes do not
+    depend on timing. Setting `cancel` stops the work between members (the zip is then
+    incomplete: the caller throws it away). `workers` are closed on return.
     """
     queue: Queue = Queue(maxsize=8)
     failure: list[BaseException] = []
@@ -121,8 +125,11 @@ def _zip_into(out: BinaryIO, package: Package, date_time: tuple[int, int, int, i
     def deflater() -> None:
         try:
             while (batch := queue.get()) is not None:
-                for name, data in batch:
-                    stream.add(name, data)
+                for item in batch:
+                    if len(item) == 2:
+                        stream.add(*item)
+                    else:
+                        stream.add_deflated(*item)
         except BaseException as exc:  # noqa: BLE001 - handed to the producing thread
             failure.append(exc)
             while queue.get() is not None:  # drain, so the producer never blocks
@@ -131,12 +138,19 @@ def _zip_into(out: BinaryIO, package: Package, date_time: tuple[int, int, int, i
     thread = threading.Thread(target=deflater, name="qtiexport-zip", daemon=True)
     thread.start()
     try:
-        batch, size = [], 0
-        for member in package.members:
+        batch, size, lazy = [], 0, 0
+        for name, content in package.entries:
             if failure or (cancel is not None and cancel.is_set()):
                 break
-            batch.append(member)
-            size += len(member[1])
+            if not callable(content):
+                item = (name, content)
+            elif workers is None:
+                item = (name, content())
+            else:
+                item = (name, *workers.deflated(lazy))
+                lazy += 1
+            batch.append(item)
+            size += len(item[-1])
             if size >= _BATCH_BYTES:
                 queue.put(batch)
                 batch, size = [], 0
@@ -145,15 +159,28 @@ def _zip_into(out: BinaryIO, package: Package, date_time: tuple[int, int, int, i
     finally:
         queue.put(None)
         thread.join()
+        if workers is not None:
+            workers.close()
     if failure:
         raise failure[0]
     stream.close()
 
 
-def zip_bytes(package: Package, date_time: tuple[int, int, int, int, int, int] = ZIP_EPOCH) -> bytes:
-    """Return the zip of `package`: the same package and time always give the same bytes."""
+def _workers_for(package: Package, count: int | None) -> MemberWorkers | None:
+    """Start member workers for `package` (`count` of them; None: as many as pay, possibly none)."""
+    count = worker_count(package) if count is None else count
+    return MemberWorkers(package, count, _deflate) if count > 0 else None
+
+
+def zip_bytes(package: Package, date_time: tuple[int, int, int, int, int, int] = ZIP_EPOCH,
+              workers: int | None = None) -> bytes:
+    """Return the zip of `package`: the same package and time always give the same bytes.
+
+    `workers`: how many member worker processes make the lazy members (0: none, this process makes
+    them; None: as many as pay on this machine). The bytes are the same either way.
+    """
     buffer = io.BytesIO()
-    _zip_into(buffer, package, date_time)
+    _zip_into(buffer, package, date_time, workers=_workers_for(package, workers))
     return buffer.getvalue()
 
 
@@ -232,6 +259,17 @@ def write_zip(package: Package, path: Path, date_time: tuple[int, int, int, int,
     return stage_zip(package, path, date_time).commit()
 
 
-def stage_zip(package: Package, path: Path, date_time: tuple[int, int, int, int, int, int] = ZIP_EPOCH) -> StagedFile:
-    """Start writing `package` as a zip for `path` in the background; commit() puts it in place."""
-    return StagedFile(path, lambda out, cancel: _zip_into(out, package, date_time, cancel))
+def stage_zip(package: Package, path: Path, date_time: tuple[int, int, int, int, int, int] = ZIP_EPOCH,
+              workers: int | None = None) -> StagedFile:
+    """Start writing `package` as a zip for `path` in the background; commit() puts it in place.
+
+    Member workers (see zip_bytes) are started here, in the calling thread, before the writing
+    thread exists.
+    """
+    pool = _workers_for(package, workers)
+    try:
+        return StagedFile(path, lambda out, cancel: _zip_into(out, package, date_time, cancel, pool))
+    except BaseException:
+        if pool is not None:
+            pool.close()
+        raise

@@ -119,3 +119,71 @@ def test_staged_zip_commits_or_aborts(tmp_path: Path):
     release.set()
     staged.abort()
     assert os.listdir(tmp_path) == ["p.zip"]
+
+
+def lazy_package(count: int = 200, fail_at: int | None = None) -> Package:
+    def member(n: int) -> bytes:
+        if n == fail_at:
+            raise ValueError(f"member {n} failed")
+        return f"<item n='{n}'>{'text ' * (n % 50)}</item>".encode()
+
+    entries = [("imsmanifest.xml", b"<manifest/>")]
+    entries += [(f"items/{n:04}.xml", (lambda n=n: member(n))) for n in range(count)]
+    entries += [("z.bin", os.urandom(5000))]
+    return Package(name="lazy", entries=tuple(entries))
+
+
+def children() -> set[int]:
+    """This process's child processes, running or not yet reaped (Linux)."""
+    found: set[int] = set()
+    for task in Path("/proc/self/task").iterdir():
+        found |= {int(pid) for pid in (task / "children").read_text().split()}
+    return found
+
+
+@pytest.fixture
+def no_children_left():
+    """Checks, after the test, that it left no worker process behind, running or unreaped."""
+    if not Path("/proc/self/task").is_dir():
+        pytest.skip("needs /proc (Linux) to list child processes")
+    before = children()
+    yield
+    assert children() <= before
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="member workers are forked processes")
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_member_workers_give_the_same_bytes(workers, no_children_left):
+    package = lazy_package()
+    assert zipwriter.zip_bytes(package, WHEN, workers=workers) == zipwriter.zip_bytes(package, WHEN, workers=0)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="member workers are forked processes")
+def test_a_member_failing_in_a_worker_is_raised_here(tmp_path: Path, no_children_left):
+    package = lazy_package(fail_at=77)
+    with pytest.raises(ValueError, match="member 77 failed"):
+        zipwriter.zip_bytes(package, WHEN, workers=2)
+    staged = zipwriter.stage_zip(package, tmp_path / "p.zip", WHEN, workers=2)
+    with pytest.raises(ValueError, match="member 77 failed"):
+        staged.commit()
+    assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="member workers are forked processes")
+def test_aborting_stops_the_workers(tmp_path: Path, no_children_left):
+    staged = zipwriter.stage_zip(lazy_package(5000), tmp_path / "p.zip", WHEN, workers=2)
+    staged.abort()
+    assert os.listdir(tmp_path) == []
+
+
+def test_no_workers_in_a_process_with_other_threads():
+    from qtiexport.packaging import workers
+
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert workers.worker_count(lazy_package()) == 0
+    finally:
+        release.set()
+        other.join()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import math
 import re
+from decimal import Decimal
 
 from ... import scoring
 from ...errors import Diagnostic
@@ -14,13 +16,15 @@ from ...model import MultipleResponse, Question, Quiz, TrueFalse
 FORMAT = 1
 # SCORM 1.2 reports a choice as one character: the i-th choice (source order) is RESPONSE_CHARS[i].
 RESPONSE_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789"
+TRUE_FALSE_RESPONSES = "tf"  # a true/false question reports "t" or "f"
 MAX_WEIGHTING = 100  # cmi.interactions.n.weighting is limited to -100..100 (Moodle enforces it)
 SUSPEND_DATA_LIMIT = 4096  # SCORM 1.2 cmi.suspend_data: CMIString4096
 QUIZ_DATA_ELEMENT = '<script type="application/json" id="quiz-data"></script>'
 _TITLE = re.compile(r"<title>[^<]*</title>")
 
 
-def _number(value) -> int | float:
+@functools.lru_cache(maxsize=64)
+def _number(value: Decimal) -> int | float:
     number = float(value)
     return int(number) if number.is_integer() else number
 
@@ -49,7 +53,10 @@ def question_data(question: Question, ctx, origin: str | None = None) -> dict:
                 file=origin,
             )
         )
-    true_false = isinstance(question, TrueFalse)
+    choices = question.choices
+    responses = TRUE_FALSE_RESPONSES if isinstance(question, TrueFalse) else RESPONSE_CHARS
+    if len(choices) > len(responses):
+        raise ValueError(f"{question.pointer}: {len(choices)} choices; SCORM responses name at most {len(responses)}")
     feedback = question.feedback
     return {
         "id": question.id,
@@ -66,9 +73,9 @@ def question_data(question: Question, ctx, origin: str | None = None) -> dict:
                 "correct": choice.correct,
                 "feedback": choice.feedback,
                 "fixed": choice.fixed,
-                "response": ("t", "f")[index] if true_false else RESPONSE_CHARS[index],
+                "response": response,
             }
-            for index, choice in enumerate(question.choices)
+            for choice, response in zip(choices, responses)
         ],
         "feedback": {
             "correct": feedback.correct if feedback else None,
@@ -124,10 +131,14 @@ def render_index(template: str, data: dict) -> str:
     The JSON has <, > and & escaped as \\u003c, \\u003e and \\u0026, so no text in it can end the
     script element or be read as markup; the player reads it with JSON.parse.
     """
-    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))  # key order is the code's: deterministic
-    payload = payload.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
     if template.count(QUIZ_DATA_ELEMENT) != 1 or len(_TITLE.findall(template)) != 1:
         raise AssertionError("player/index.html must hold one empty quiz-data element and one <title>")
-    page = template.replace(QUIZ_DATA_ELEMENT, QUIZ_DATA_ELEMENT.replace("></", f">{payload}</"))
     title = html.escape(data["title"], quote=False)
-    return _TITLE.sub(lambda _match: f"<title>{title}</title>", page, count=1)
+    template = _TITLE.sub(lambda _match: f"<title>{title}</title>", template, count=1)
+    # The data is a tree: no need for the encoder's check for circular references. Key order is the
+    # code's: deterministic.
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), check_circular=False)
+    payload = payload.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+    before, after = template.split(QUIZ_DATA_ELEMENT)
+    opening = QUIZ_DATA_ELEMENT.removesuffix("</script>")
+    return "".join((before, opening, payload, "</script>", after))

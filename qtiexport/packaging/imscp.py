@@ -8,8 +8,7 @@ built whole, so a package of tens of thousands of resources never holds its mani
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
-from typing import Callable, Mapping, Sequence
+from typing import Callable, Mapping, NamedTuple, Sequence
 
 from lxml import etree
 
@@ -158,12 +157,13 @@ def stream_document(
     return out.getvalue()
 
 
-@dataclass(frozen=True, slots=True)
-class Resource:
+class Resource(NamedTuple):
     """One `<resource>`: its files are listed in the manifest and must all be members of the package.
 
     `metadata` elements may be shared between resources (they are written, never moved);
     `attributes` are further (name, value) attributes, such as SCORM's `adlcp:scormtype`.
+    (A named tuple: a package may list tens of thousands, and a tuple is made twice as fast as
+    a frozen dataclass.)
     """
 
     identifier: str

@@ -45,19 +45,13 @@ def build(quiz: Quiz, ctx: BuildContext) -> Package:
         href = "items/" + ids.unique_file_name(question.id, ".xml", taken_files)
         kind = interaction_type(question)
         if kind not in metadata:
-            metadata[kind] = item_metadata(kind)
+            metadata[kind] = (item_metadata(kind),)  # one element (and tuple) serves every item of a kind
         hrefs[question.id] = href
         # Every member is made when the zip is written, one at a time (templates make items
         # cheap; the test and the manifest are streamed), so a large package never sits in memory.
-        members[href] = functools.partial(items.serialized, question, titles[question.id])
+        members[href] = items.member(question, titles[question.id])
         resources.append(
-            Resource(
-                identifier=f"ITEM-{question.id}",
-                type=ITEM_TYPE,
-                href=href,
-                files=(href,),
-                metadata=(metadata[kind],),
-            )
+            Resource(identifier=f"ITEM-{question.id}", type=ITEM_TYPE, href=href, files=(href,), metadata=metadata[kind])
         )
     members[TEST_FILE] = functools.partial(
         assessment_test, quiz, section_ids, hrefs, ctx.generator, canvas_shuffle_id, test_part_id

@@ -48,6 +48,8 @@ def interaction_type(question: Question) -> str:
 
 def paragraphs(text: str) -> list[str]:
     """Return the paragraphs of plain `text`: its non-blank lines."""
+    if "\n" not in text:  # most texts: one line
+        return [text] if text.strip() else []
     return [line for line in text.split("\n") if line.strip()]
 
 

@@ -3,6 +3,7 @@
 Manifests are streamed: written element by element through lxml's incremental writer
 (`etree.xmlfile`) by `XmlWriter`, which gives the bytes `_xml.serialize()` gives the same document
 built whole, so a package of tens of thousands of resources never holds its manifest as a tree.
+(The QTI assessmentTest, with one item reference per question, is streamed the same way.)
 """
 
 from __future__ import annotations
@@ -30,8 +31,9 @@ class XmlWriter:
     - its `element()` always writes an end tag, where `serialize()` closes an empty element as
       `<file href="..."/>`. A leaf in the default namespace is therefore written whole, as a
       detached element named by its local name alone: it declares no namespace, so in the
-      document it belongs to the default namespace in scope, which is its own. (A prefixed
-      leaf must hold text; then it is written with `element()`.)
+      document it belongs to the default namespace in scope, which is its own. One such element
+      is kept per tag and set of attribute names, and refilled for each leaf. (A prefixed leaf
+      must hold text; then it is written with the incremental writer's `element()`.)
     - it would declare the XML namespace (of `xml:lang`) under a made-up prefix; that namespace
       is bound to the prefix `xml` by definition (Namespaces in XML 1.0, section 3) and never
       declared, so attributes in it are written under their `xml:` name.
@@ -45,11 +47,21 @@ class XmlWriter:
         self._indents = ["\n" + "  " * depth for depth in range(8)]  # the line break and indentation per depth
         self._detached: dict = {}  # (tag, attribute names) -> the detached element written for such leaves
 
-    def _start(self) -> None:
-        """Start a line for the next element (the root starts on the line after the declaration)."""
+    def _line(self) -> None:
+        """Put the next element on a line of its own, indented for its depth (the root follows the declaration)."""
         self._count += 1
         if self._depth:
             self._xf.write(self._indents[self._depth])
+
+    def _deeper(self) -> None:
+        self._depth += 1
+        if self._depth == len(self._indents):
+            self._indents.append(self._indents[-1] + "  ")
+
+    def _shallower(self) -> None:
+        """Leave an element whose content was elements: its end tag goes on a line of its own."""
+        self._depth -= 1
+        self._xf.write(self._indents[self._depth])
 
     def element(self, tag: str, attrib: Mapping[str, str] | None = None, nsmap=None) -> _Open:
         """Return a context in which the child elements of `<tag>` are written; it must get at least one."""
@@ -60,8 +72,10 @@ class XmlWriter:
         if self._default is None or not tag.startswith(self._default):
             if text is None:
                 raise ValueError(f"empty element {tag} is not in the default namespace: it cannot be streamed")
-            with _Open(self, tag, attrib, None, text):
-                return
+            self._line()
+            with self._xf.element(tag, _xml_names(attrib)):
+                self._xf.write(text)
+            return
         key = (tag, *attrib) if attrib else tag
         detached = self._detached.get(key)
         if detached is None:
@@ -72,7 +86,7 @@ class XmlWriter:
             for name, value in attrib.items():
                 detached.set(name, value)
         detached.text = text
-        self._start()
+        self._line()
         self._xf.write(detached)
 
     def write(self, element: etree._Element) -> None:
@@ -82,11 +96,43 @@ class XmlWriter:
             return
         if element.text is not None:
             raise ValueError(f"{element.tag} holds mixed content, which is not streamed")
-        with _Open(self, element.tag, element.attrib, None):
+        self._line()
+        with self._xf.element(element.tag, _xml_names(element.attrib)):
+            self._deeper()
             for child in element:
                 if child.tail is not None:
                     raise ValueError(f"{element.tag} holds mixed content, which is not streamed")
                 self.write(child)
+            self._shallower()
+
+
+class _Open:
+    """The context of `XmlWriter.element()`: the start tag on entry; on exit, the end tag on a line of its own."""
+
+    __slots__ = ("_writer", "_tag", "_attrib", "_nsmap", "_element", "_before")
+
+    def __init__(self, writer: XmlWriter, tag: str, attrib, nsmap):
+        self._writer = writer
+        self._tag = tag
+        self._attrib = attrib
+        self._nsmap = nsmap
+
+    def __enter__(self) -> None:
+        writer = self._writer
+        writer._line()
+        self._before = writer._count
+        self._element = writer._xf.element(self._tag, _xml_names(self._attrib), self._nsmap)
+        self._element.__enter__()
+        writer._deeper()
+
+    def __exit__(self, kind, value, traceback) -> None:
+        try:
+            if kind is None:
+                if self._writer._count == self._before:
+                    raise ValueError(f"{self._tag} got no child element: write it with leaf()")
+                self._writer._shallower()
+        finally:
+            self._element.__exit__(kind, value, traceback)
 
 
 def _xml_names(attrib: Mapping[str, str] | None) -> Mapping[str, str] | None:
@@ -95,48 +141,6 @@ def _xml_names(attrib: Mapping[str, str] | None) -> Mapping[str, str] | None:
         return attrib
     return {(f"xml:{name[len(_XML_NAMESPACE):]}" if name.startswith(_XML_NAMESPACE) else name): value
             for name, value in attrib.items()}
-
-
-class _Open:
-    """An element written through lxml's `xmlfile.element()`: start tag on entry, end tag on exit.
-
-    Its content is `text`, or else the child elements written inside the context, after which the
-    end tag goes on a line of its own.
-    """
-
-    __slots__ = ("_writer", "_tag", "_attrib", "_nsmap", "_text", "_element", "_before")
-
-    def __init__(self, writer: XmlWriter, tag: str, attrib, nsmap, text: str | None = None):
-        self._writer = writer
-        self._tag = tag
-        self._attrib = attrib
-        self._nsmap = nsmap
-        self._text = text
-
-    def __enter__(self) -> None:
-        writer = self._writer
-        writer._start()
-        self._before = writer._count
-        self._element = writer._xf.element(self._tag, _xml_names(self._attrib), self._nsmap)
-        self._element.__enter__()
-        if self._text is not None:
-            writer._xf.write(self._text)
-            return
-        writer._depth += 1
-        if writer._depth == len(writer._indents):
-            writer._indents.append(writer._indents[-1] + "  ")
-
-    def __exit__(self, kind, value, traceback) -> None:
-        writer = self._writer
-        try:
-            if self._text is None:
-                writer._depth -= 1
-                if kind is None:
-                    if writer._count == self._before:
-                        raise ValueError(f"{self._tag} got no child element: write it with leaf()")
-                    writer._xf.write(writer._indents[writer._depth])
-        finally:
-            self._element.__exit__(kind, value, traceback)
 
 
 def stream_document(

@@ -5,15 +5,17 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Mapping, Optional
+from typing import Callable, Mapping, Optional, TYPE_CHECKING
 
 from .._version import __version__
 from ..errors import Diagnostic, OutputError, UsageError
 from ..model import Quiz
-from ..packaging.check import Inspection
 from ..packaging.package import Package
 from ..packaging.xsd import SchemaSet
 from ..packaging.zipwriter import StagedFile, stage_zip, write_zip, zip_time
+
+if TYPE_CHECKING:  # the checks are imported only by `check`, not by every build
+    from ..packaging.check import Inspection
 
 
 @dataclass(frozen=True)

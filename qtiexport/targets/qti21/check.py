@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import posixpath
+from typing import TYPE_CHECKING
 
 from ..._xml import IMSCP, QTI
-from ...packaging.check import Inspection
 from ...packaging.package import MANIFEST
 from .manifest import ITEM_TYPE, TEST_TYPE
+
+if TYPE_CHECKING:  # the checks are imported only by `check`, not by every build
+    from ...packaging.check import Inspection
 
 _ITEM = f"{{{QTI}}}assessmentItem"
 _TEST = f"{{{QTI}}}assessmentTest"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-
+from typing import TYPE_CHECKING
 
 from ..._xml import ADLCP, SCORM_CP
-from ...packaging.check import Inspection
 from ...packaging.package import MANIFEST
+
+if TYPE_CHECKING:  # the checks are imported only by `check`, not by every build
+    from ...packaging.check import Inspection
 
 
 def check(report: Inspection) -> None:

@@ -78,10 +78,12 @@ class MemberWorkers:
 
     def deflated(self, number: int) -> tuple[int, int, bytes]:
         """Return (CRC-32, size, deflated bytes) of lazy member `number`, waiting for its worker if need be."""
-        pipe = self._pipes[number % len(self._pipes)]
+        worker = number % len(self._pipes)
+        pipe = self._pipes[worker]
         header = pipe.read(_FRAME.size)
         if len(header) != _FRAME.size:
-            raise RuntimeError(f"a member worker stopped before member {number} (see its exit status above)")
+            raise RuntimeError(f"member worker {worker} stopped before making lazy member {number}: "
+                               f"{self._ended(worker)}")
         found, crc, size, deflated_size = _FRAME.unpack(header)
         if found == _FAILED:
             blob = pipe.read(size)
@@ -95,6 +97,17 @@ class MemberWorkers:
         if found != number:
             raise RuntimeError(f"member worker out of step: member {found} came for member {number}")
         return crc, size, pipe.read(deflated_size)
+
+    def _ended(self, worker: int) -> str:
+        """Reap worker `worker`, which closed its pipe early, and say how it ended."""
+        try:
+            _, status = os.waitpid(self._pids[worker], 0)
+        except ChildProcessError:
+            return "its exit status is unknown"
+        if os.WIFSIGNALED(status):
+            signal = os.WTERMSIG(status)
+            return f"killed by signal {signal}" + (" (perhaps out of memory)" if signal == 9 else "")
+        return f"exit status {os.WEXITSTATUS(status)}"
 
     def close(self) -> None:
         """Stop the workers that are still running and reap them all."""

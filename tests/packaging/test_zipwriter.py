@@ -187,3 +187,24 @@ def test_no_workers_in_a_process_with_other_threads():
     finally:
         release.set()
         other.join()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="member workers are forked processes")
+def test_a_worker_killed_midway_is_reported(no_children_left):
+    import signal
+
+    from qtiexport.packaging.workers import MemberWorkers
+
+    import random
+
+    # incompressible members: far more than the pipes hold, so worker 1 cannot have sent them all yet
+    entries = tuple((f"m{n}", (lambda n=n: random.Random(n).randbytes(4000))) for n in range(5000))
+    workers = MemberWorkers(Package(name="big", entries=entries), 2, zipwriter._deflate)
+    try:
+        workers.deflated(0)
+        os.kill(workers._pids[1], signal.SIGKILL)
+        with pytest.raises(RuntimeError, match="member worker 1 stopped before making lazy member .*killed by signal 9"):
+            for number in range(1, 5000):
+                workers.deflated(number)
+    finally:
+        workers.close()

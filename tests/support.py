@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
+from lxml import etree
+from lxml.builder import ElementMaker
 
 REPO = Path(__file__).resolve().parents[1]
 ON_CI = os.environ.get("CI") == "true"
@@ -29,3 +31,20 @@ def require(condition: bool, reason: str) -> None:
 def quiz_sources() -> list[Path]:
     """Every quiz source the project ships: source/*.json and examples/*.json."""
     return sorted(REPO.glob("source/*.json")) + sorted(REPO.glob("examples/*.json"))
+
+
+QTI_NS = "http://www.imsglobal.org/xsd/imsqti_v2p1"
+QTI = ElementMaker(namespace=QTI_NS, nsmap={None: QTI_NS})  # QTI 2.1 elements for hand-made sample documents
+_QTI_WRAPPER = ('<wrapper xmlns="http://www.imsglobal.org/xsd/imsqti_v2p1">', "</wrapper>")
+
+
+def qti_fragments(markup: str) -> list[etree._Element]:
+    """Parse hand-written QTI 2.1 markup (sibling elements without a namespace declaration) into QTI elements.
+
+    Tests write the parts of sample documents other tools might make as literal markup; the
+    documents themselves are assembled with lxml (QTI above), never by formatting strings.
+    """
+    parser = etree.XMLParser()
+    for piece in (_QTI_WRAPPER[0], markup, _QTI_WRAPPER[1]):
+        parser.feed(piece)
+    return list(parser.close())

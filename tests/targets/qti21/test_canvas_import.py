@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
+from lxml.builder import ElementMaker
 
 import qtiexport
 from qtiexport.model import TrueFalse
@@ -21,6 +22,7 @@ from qtiexport.targets import BuildContext, get_writer
 
 import canvas_import
 from canvas_import import import_package, import_quiz, is_qti_2
+from support import QTI, qti_fragments
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -449,41 +451,37 @@ def test_shipped_quizzes_shuffle_setting():
 
 # ---- the emulation itself, on hand-made packages ------------------------------------------------
 
-QTI_NS = "http://www.imsglobal.org/xsd/imsqti_v2p1"
-MANIFEST = """<?xml version="1.0"?>
-<manifest xmlns="http://www.imsglobal.org/xsd/imscp_v1p1" identifier="M">
-  <metadata><schema>QTIv2.1 Package</schema><schemaversion>1.0.0</schemaversion></metadata>
-  <organizations/>
-  <resources>
-    {items}
-    <resource identifier="T" type="imsqti_test_xmlv2p1" href="test.xml"><file href="test.xml"/></resource>
-  </resources>
-</manifest>"""
+CP_NS = "http://www.imsglobal.org/xsd/imscp_v1p1"
+CP = ElementMaker(namespace=CP_NS, nsmap={None: CP_NS})
 
 
-def _item(identifier: str, response: str, correct: list[str], choices: dict[str, str], processing: str = "") -> str:
-    cardinality = "multiple" if len(correct) > 1 else "single"
-    return f"""<assessmentItem xmlns="{QTI_NS}" identifier="{identifier}" title="{identifier} title" adaptive="false" timeDependent="false">
-      <responseDeclaration identifier="{response}" cardinality="{cardinality}" baseType="identifier">
-        <correctResponse>{''.join(f'<value>{c}</value>' for c in correct)}</correctResponse>
-      </responseDeclaration>
-      <itemBody><p>Stem of {identifier}</p>
-        <choiceInteraction responseIdentifier="{response}" shuffle="false" maxChoices="0">
-          {''.join(f'<simpleChoice identifier="{k}">{v}</simpleChoice>' for k, v in choices.items())}
-        </choiceInteraction></itemBody>
-      <responseProcessing>{processing}</responseProcessing>
-    </assessmentItem>"""
+def _item(identifier: str, response: str, correct: list[str], choices: dict[str, str], processing: str = "") -> bytes:
+    """A hand-made single- or multiple-response item; `processing` is literal responseProcessing content."""
+    return etree.tostring(QTI.assessmentItem(
+        QTI.responseDeclaration(
+            QTI.correctResponse(*(QTI.value(c) for c in correct)),
+            identifier=response, cardinality="multiple" if len(correct) > 1 else "single", baseType="identifier"),
+        QTI.itemBody(
+            QTI.p(f"Stem of {identifier}"),
+            QTI.choiceInteraction(*(QTI.simpleChoice(text, identifier=key) for key, text in choices.items()),
+                                  responseIdentifier=response, shuffle="false", maxChoices="0")),
+        QTI.responseProcessing(*qti_fragments(processing)),
+        identifier=identifier, title=f"{identifier} title", adaptive="false", timeDependent="false"))
 
 
-def _package(items: dict[str, str], test_body: str) -> dict[str, bytes]:
-    resources = "".join(
-        f'<resource identifier="R{n}" type="imsqti_item_xmlv2p1" href="{n}.xml"><file href="{n}.xml"/></resource>'
-        for n in items
-    )
-    files = {f"{n}.xml": xml.encode() for n, xml in items.items()}
-    files["imsmanifest.xml"] = MANIFEST.format(items=resources).encode()
-    files["test.xml"] = f"""<assessmentTest xmlns="{QTI_NS}" identifier="T" title="Hand made">
-      {test_body}</assessmentTest>""".encode()
+def _package(items: dict[str, bytes], test_body: str) -> dict[str, bytes]:
+    """A hand-made package of `items` and a test whose content is the literal markup `test_body`."""
+    resources = [CP.resource(CP.file(href=f"{n}.xml"), identifier=f"R{n}", type="imsqti_item_xmlv2p1", href=f"{n}.xml")
+                 for n in items]
+    resources.append(CP.resource(CP.file(href="test.xml"), identifier="T", type="imsqti_test_xmlv2p1", href="test.xml"))
+    manifest = CP.manifest(
+        CP.metadata(CP.schema("QTIv2.1 Package"), CP.schemaversion("1.0.0")),
+        CP.organizations(),
+        CP.resources(*resources),
+        identifier="M")
+    files = {f"{n}.xml": item for n, item in items.items()}
+    files["imsmanifest.xml"] = etree.tostring(manifest, xml_declaration=True, encoding="UTF-8")
+    files["test.xml"] = etree.tostring(QTI.assessmentTest(*qti_fragments(test_body), identifier="T", title="Hand made"))
     return files
 
 

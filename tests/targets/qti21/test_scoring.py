@@ -24,6 +24,7 @@ from qtiexport.targets import BuildContext, get_writer
 
 import qti_engine
 from qti_engine import score_item, test_outcomes as run_test_outcomes
+from support import QTI, qti_fragments
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -465,17 +466,16 @@ def test_pass_mark_boundaries(questions, passing, responses, expected_percent, e
 
 # ---- the interpreter itself -----------------------------------------------------------------
 
-NS = 'xmlns="http://www.imsglobal.org/xsd/imsqti_v2p1"'
-
-
-def _item(declaration: str, processing: str, outcomes: str = "") -> bytes:
-    return f"""<assessmentItem {NS} identifier="x" title="x" adaptive="false" timeDependent="false">
-      {declaration}
-      <outcomeDeclaration identifier="SCORE" cardinality="single" baseType="float"/>
-      {outcomes}
-      <itemBody/>
-      {processing}
-    </assessmentItem>""".encode()
+def _item(declaration: str, processing: str | etree._Element, outcomes: str = "") -> bytes:
+    """A hand-made item: literal markup for the response declaration, extra outcomes and responseProcessing."""
+    processing = qti_fragments(processing) if isinstance(processing, str) else [processing]
+    return etree.tostring(QTI.assessmentItem(
+        *qti_fragments(declaration),
+        QTI.outcomeDeclaration(identifier="SCORE", cardinality="single", baseType="float"),
+        *qti_fragments(outcomes),
+        QTI.itemBody(),
+        *processing,
+        identifier="x", title="x", adaptive="false", timeDependent="false"))
 
 
 def test_engine_templates_and_defaults():
@@ -506,9 +506,8 @@ def test_engine_round_halves_go_up_and_nulls_propagate():
     def rounded(value: str) -> float:
         xml = _item(
             '<responseDeclaration identifier="RESPONSE" cardinality="single" baseType="identifier"/>',
-            f"""<responseProcessing><setOutcomeValue identifier="SCORE">
-                  <round><baseValue baseType="float">{value}</baseValue></round>
-                </setOutcomeValue></responseProcessing>""",
+            QTI.responseProcessing(QTI.setOutcomeValue(QTI.round(QTI.baseValue(value, baseType="float")),
+                                                       identifier="SCORE")),
         )
         return score_item(xml, None)["SCORE"]
 

@@ -106,16 +106,13 @@ def build_file(source: str | os.PathLike, target_names: list[str], output: str |
             raise BuildError(str(source), [
                 dataclasses.replace(w, severity="error", message=w.message + " (--fail-on-warning: nothing written)")
                 for w in result.warnings])
-        for path, stage in staged:
-            try:
+        try:
+            for path, stage in staged:  # every zip complete before any is renamed into place
                 stage.wait()
-            except OSError as exc:
-                raise OutputError(str(path), exc.strerror or str(exc)) from exc
-        for path, stage in staged:
-            try:
+            for path, stage in staged:
                 result.written.append(stage.commit())
-            except OSError as exc:
-                raise OutputError(str(path), exc.strerror or str(exc)) from exc
+        except OSError as exc:
+            raise OutputError.of(path, exc) from exc
     except (BuildError, OutputError) as exc:
         result.failure, result.exit_code = str(exc), exc.exit_code
     finally:

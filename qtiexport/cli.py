@@ -251,7 +251,7 @@ def build(sources: tuple[str, ...], output: Path, target_names: tuple[str, ...],
     try:
         output.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(str(output), exc.strerror or str(exc)) from None
+        raise OutputError.of(output, exc) from None
     from .api import build_file
 
     names = [writer.name for writer in writers]

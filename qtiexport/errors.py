@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, replace
 from typing import Iterable, Literal, Sequence
 
@@ -102,3 +103,8 @@ class OutputError(QtiexportError):
         self.path = path
         self.reason = reason
         super().__init__(f"{path}: cannot write the package: {reason}; the previous file, if any, is unchanged")
+
+    @classmethod
+    def of(cls, path: str | os.PathLike, exc: OSError) -> OutputError:
+        """Return the OutputError for writing at `path` failing with `exc`."""
+        return cls(str(path), exc.strerror or str(exc))

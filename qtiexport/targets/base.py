@@ -67,7 +67,7 @@ class Writer:
         try:
             return write_zip(package, Path(path), zip_time(ctx.source_date_epoch))
         except OSError as exc:
-            raise OutputError(str(path), exc.strerror or str(exc)) from exc
+            raise OutputError.of(path, exc) from exc
 
     def stage(self, package: Package, path: Path, ctx: BuildContext) -> StagedFile:
         """Start writing `package` as a zip for `path` in the background; the caller commits or aborts it.
@@ -77,4 +77,4 @@ class Writer:
         try:
             return stage_zip(package, Path(path), zip_time(ctx.source_date_epoch))
         except OSError as exc:
-            raise OutputError(str(path), exc.strerror or str(exc)) from exc
+            raise OutputError.of(path, exc) from exc

@@ -125,7 +125,7 @@ def lazy_package(count: int = 200, fail_at: int | None = None) -> Package:
     def member(n: int) -> bytes:
         if n == fail_at:
             raise ValueError(f"member {n} failed")
-        return f"<item n='{n}'>{'text ' * (n % 50)}</item>".encode()
+        return f"member {n}: {'text ' * (n % 50)}".encode()
 
     entries = [("imsmanifest.xml", b"<manifest/>")]
     entries += [(f"items/{n:04}.xml", (lambda n=n: member(n))) for n in range(count)]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -26,6 +28,28 @@ def require(condition: bool, reason: str) -> None:
     if ON_CI:
         pytest.fail(f"{reason} (CI=true: a missing prerequisite is a failure)", pytrace=False)
     pytest.skip(reason)
+
+
+def helper_module(name: str, relative: str):
+    """Return the helper module tests/`relative` (outside the importing test's folder), imported once as `name`."""
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, REPO / "tests" / relative)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+def json_paths(node, prefix=()):
+    """Yield the path (a tuple of keys and indices) of every value inside the parsed JSON `node`, parents first."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield prefix + (key,)
+            yield from json_paths(value, prefix + (key,))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield prefix + (index,)
+            yield from json_paths(value, prefix + (index,))
 
 
 def quiz_sources() -> list[Path]:

@@ -11,7 +11,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 import qtiexport
-from support import REPO
+from support import REPO, json_paths, helper_module
 from qtiexport.reader import schema as schema_module
 
 SCHEMA_PATH = REPO / "schemas" / "quiz.schema.json"
@@ -150,27 +150,18 @@ def _jsonschema_accepts(data) -> bool:
     return not any(True for _ in schema_module.validator().iter_errors(data))
 
 
-def _fuzz_corpus():
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("fuzz_corpus_for_schema", REPO / "tests" / "fuzz" / "fuzz_corpus.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _candidates():
     """Shipped sources, every bad input of the fuzz corpus that parses, and one-value mutations of a source."""
     out = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((REPO / "examples").glob("*.json"))]
     out.append(json.loads((REPO / "source" / "harm-reduction-ce.json").read_text(encoding="utf-8")))
-    for raw in _fuzz_corpus().bad_inputs().values():
+    for raw in helper_module("fuzz_corpus", "fuzz/fuzz_corpus.py").bad_inputs().values():
         try:
             out.append(json.loads(raw))
         except (ValueError, RecursionError):
             pass
     base = json.loads((REPO / "examples" / "all-features.json").read_text(encoding="utf-8"))
     for replacement in (None, True, 0, -1, 1.5, "", "x", [], {}, "1bad", "q1\n", 1001, 150):
-        for path in _paths(base):
+        for path in json_paths(base):
             mutated = json.loads(json.dumps(base))
             node = mutated
             for key in path[:-1]:
@@ -178,17 +169,6 @@ def _candidates():
             node[path[-1]] = replacement
             out.append(mutated)
     return out
-
-
-def _paths(node, prefix=()):
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield prefix + (key,)
-            yield from _paths(value, prefix + (key,))
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            yield prefix + (index,)
-            yield from _paths(value, prefix + (index,))
 
 
 def test_fast_validator_decides_exactly_as_jsonschema():

@@ -23,11 +23,9 @@ Profiles (tests/conftest.py): "default" runs 25 examples per test, `--hypothesis
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
 import subprocess
-import sys
 import warnings
 from html.parser import HTMLParser
 from pathlib import Path
@@ -47,7 +45,7 @@ from qtiexport.reader import load_text
 from qtiexport.targets.scorm12.data import SUSPEND_DATA_LIMIT, max_suspend_data
 
 from strategies import quiz_sources, source_questions
-from support import REPO, require
+from support import REPO, require, helper_module
 
 # When a Hypothesis test fails, Hypothesis's pytest plugin imports hypothesis.extra._patching (libcst),
 # which emits a DeprecationWarning from mypy_extensions; with pytest's filterwarnings = error that is an
@@ -71,13 +69,7 @@ LARGE_EXAMPLES = max(1, round(settings.default.max_examples * 3 / 25))
 
 def _qti_engine():
     """tests/targets/qti21/qti_engine.py, imported under its own name (shared with test_scoring.py)."""
-    if "qti_engine" not in sys.modules:
-        path = REPO / "tests" / "targets" / "qti21" / "qti_engine.py"
-        spec = importlib.util.spec_from_file_location("qti_engine", path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["qti_engine"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["qti_engine"]
+    return helper_module("qti_engine", "targets/qti21/qti_engine.py")
 
 
 engine = _qti_engine()

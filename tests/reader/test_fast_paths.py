@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import importlib.util
 import json
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import fastjsonschema
 import pytest
@@ -24,9 +22,8 @@ import qtiexport
 from qtiexport import model
 from qtiexport.reader import build, load, load_text, schema
 from qtiexport.reader._validator import validate as trimmed_validate
-from support import quiz_sources
+from support import json_paths, quiz_sources, helper_module
 
-REPO = Path(__file__).resolve().parents[2]
 SOURCES = {path.stem: json.loads(path.read_text(encoding="utf-8")) for path in quiz_sources()}
 MODEL_CLASSES = (
     model.Quiz, model.Section, model.SingleChoice, model.MultipleResponse, model.TrueFalse,
@@ -34,14 +31,7 @@ MODEL_CLASSES = (
 )
 
 
-def _module(name: str, path: Path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-strategies = _module("strategies_for_fast_paths", REPO / "tests" / "property" / "strategies.py")
+strategies = helper_module("quiz_strategies", "property/strategies.py")
 
 
 # --- the reference: the plain code the fast paths replaced -------------------------------------------
@@ -132,20 +122,9 @@ def reference_to_model(data: dict, origin: str) -> model.Quiz:
 # --- inputs ---------------------------------------------------------------------------------------------
 
 
-def _paths(node, prefix=()):
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield prefix + (key,)
-            yield from _paths(value, prefix + (key,))
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            yield prefix + (index,)
-            yield from _paths(value, prefix + (index,))
-
-
 def _mutations(base: dict):
     """`base` with each value in turn replaced by each of a few others, deleted, or given a stray neighbour."""
-    for path in list(_paths(base)):
+    for path in list(json_paths(base)):
         for replacement in (None, True, False, 0, 1, -1, 2.5, "", " ", "x", "A", "q1", "1bad", [], {}, [{}],
                             {"id": "A", "text": "t", "correct": True}, "single_choice", "multiple_response"):
             mutated = copy.deepcopy(base)
@@ -169,7 +148,7 @@ def _candidates() -> list:
     out = list(SOURCES.values())
     for name in ("minimal", "all-features"):
         out += _mutations(SOURCES[name])
-    fuzz = _module("fuzz_corpus_for_fast_paths", REPO / "tests" / "fuzz" / "fuzz_corpus.py")
+    fuzz = helper_module("fuzz_corpus", "fuzz/fuzz_corpus.py")
     for raw in fuzz.bad_inputs().values():
         try:
             out.append(json.loads(raw))

@@ -32,6 +32,17 @@ def big_source(path: Path, questions: int = 400) -> Path:
     return path
 
 
+def too_big_for_scorm(path: Path) -> Path:
+    """Write a valid quiz whose SCORM 1.2 saved state could not fit cmi.suspend_data (the build refuses it)."""
+    import json
+
+    path.write_text(json.dumps({"id": path.stem, "title": "Huge", "questions": [
+        {"id": f"q{n}", "type": "multiple_response", "prompt": "p",
+         "choices": [{"id": f"c{c}", "text": "t", "correct": c == 0} for c in range(36)]} for n in range(700)]}),
+        encoding="utf-8")
+    return path
+
+
 @contextlib.contextmanager
 def tmpfs(folder: Path, options: str):
     """Mount a small tmpfs at `folder` (needs root and mount rights); skip the test where that is impossible."""
@@ -122,13 +133,7 @@ def test_keep_going_builds_the_good_sources_and_still_fails(tmp_path):
 
 
 def test_keep_going_continues_past_a_quiz_a_target_cannot_build(tmp_path):
-    import json
-
-    huge = tmp_path / "huge.json"
-    huge.write_text(json.dumps({"id": "huge", "title": "Huge", "questions": [
-        {"id": f"q{n}", "type": "multiple_response", "prompt": "p",
-         "choices": [{"id": f"c{c}", "text": "t", "correct": c == 0} for c in range(36)]} for n in range(700)]}),
-        encoding="utf-8")
+    huge = too_big_for_scorm(tmp_path / "huge.json")
     out = tmp_path / "out"
     stopped = CliRunner().invoke(cli, ["build", str(huge), str(MINIMAL), "-o", str(out)])
     assert stopped.exit_code == 1
@@ -205,13 +210,7 @@ def test_parallel_builds_write_the_same_bytes_and_report_in_source_order(tmp_pat
 
 
 def test_parallel_keep_going_still_fails_for_a_source_a_target_cannot_build(tmp_path):
-    import json
-
-    huge = tmp_path / "huge.json"
-    huge.write_text(json.dumps({"id": "huge", "title": "Huge", "questions": [
-        {"id": f"q{n}", "type": "multiple_response", "prompt": "p",
-         "choices": [{"id": f"c{c}", "text": "t", "correct": c == 0} for c in range(36)]} for n in range(700)]}),
-        encoding="utf-8")
+    huge = too_big_for_scorm(tmp_path / "huge.json")
     out = tmp_path / "out"
     result = CliRunner().invoke(cli, ["build", "-j", "2", "--keep-going", str(huge), str(MINIMAL), "-o", str(out)])
     assert result.exit_code == 1

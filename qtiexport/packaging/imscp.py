@@ -1,21 +1,26 @@
 """IMS Content Packaging manifests (resources, files, dependencies), shared by the QTI 2.1 and SCORM 1.2 targets.
 
-Manifests are streamed: written element by element through lxml's incremental writer
-(`etree.xmlfile`) by `XmlWriter`, which gives the bytes `_xml.serialize()` gives the same document
-built whole, so a package of tens of thousands of resources never holds its manifest as a tree.
-(The QTI assessmentTest, with one item reference per question, is streamed the same way.)
+Manifests are streamed by `XmlWriter`: written through lxml's incremental writer (`etree.xmlfile`),
+their long runs of like elements (resources, item references) serialized by lxml in batches, with
+the bytes `_xml.serialize()` gives the same document built whole. So a package of tens of
+thousands of resources never holds its manifest as a tree. (The QTI assessmentTest, with one item
+reference per question, is streamed the same way.)
 """
 
 from __future__ import annotations
 
 import io
-from typing import Callable, Mapping, NamedTuple, Sequence
+from typing import Callable, Iterable, Mapping, NamedTuple, Sequence, TypeVar
 
 from lxml import etree
 
 from .package import MANIFEST
 
 _XML_NAMESPACE = "{http://www.w3.org/XML/1998/namespace}"
+_BATCH = 256  # elements serialized at once by XmlWriter.write_each
+_BEFORE, _AFTER = " batch ", " end of batch "  # the marker comments around a batch
+_BEFORE_BYTES, _AFTER_BYTES = b"<!--" + _BEFORE.encode() + b"-->", b"<!--" + _AFTER.encode() + b"-->"
+T = TypeVar("T")
 
 
 class XmlWriter:
@@ -37,10 +42,20 @@ class XmlWriter:
     - it would declare the XML namespace (of `xml:lang`) under a made-up prefix; that namespace
       is bound to the prefix `xml` by definition (Namespaces in XML 1.0, section 3) and never
       declared, so attributes in it are written under their `xml:` name.
+
+    Each of those writes costs several calls into lxml, so a long run of sibling elements (one per
+    question) is written with `write_each()` instead: the elements are built in batches inside a
+    stand-in document that declares the same namespaces at the same depth, lxml serializes each
+    batch whole, and the batch's bytes (the part between two marker comments) go to the output as
+    they are. serialize() lays out an element from its content, its depth and the namespaces in
+    scope alone, so these are the bytes it gives for the same elements in the whole document.
     """
 
-    def __init__(self, xf, default_namespace: str | None):
+    def __init__(self, xf, nsmap: Mapping[str | None, str], out: io.BytesIO):
         self._xf = xf
+        self._out = out
+        self._nsmap = dict(nsmap)
+        default_namespace = nsmap.get(None)
         self._default = f"{{{default_namespace}}}" if default_namespace else None
         self._depth = 0  # elements open
         self._count = 0  # elements started so far
@@ -89,6 +104,44 @@ class XmlWriter:
         self._line()
         self._xf.write(detached)
 
+    @property
+    def nsmap(self) -> dict[str | None, str]:
+        """The namespaces in scope where the next element goes."""
+        return dict(self._nsmap)
+
+    def write_each(self, items: Iterable[T], add: Callable[[etree._Element, T], object]) -> None:
+        """Write, at the current depth, the elements `add(parent, item)` appends to `parent` for each of `items`.
+
+        `add` may append any number of elements (and their descendants), by SubElement or by
+        appending copies; `parent` stands in for the element being written into.
+        """
+        parent = root = etree.Element(f"{self._default or ''}batch", nsmap=self._nsmap)
+        for _ in range(self._depth - 1):
+            parent = etree.SubElement(parent, f"{self._default or ''}batch")
+        parent.append(etree.Comment(_BEFORE))
+        after = etree.Comment(_AFTER)
+        pending = 0
+        for item in items:
+            add(parent, item)
+            pending += 1
+            if pending == _BATCH:
+                self._write_batch(root, parent, after)
+                pending = 0
+        if pending:
+            self._write_batch(root, parent, after)
+
+    def _write_batch(self, root: etree._Element, parent: etree._Element, after: etree._Element) -> None:
+        """Serialize the elements added to `parent` (after the first marker) into the output, then remove them."""
+        parent.append(after)
+        text = etree.tostring(root, encoding="UTF-8", pretty_print=True)
+        start = text.index(_BEFORE_BYTES) + len(_BEFORE_BYTES)
+        end = text.rindex(b"\n", start, text.rindex(_AFTER_BYTES))  # before the marker's line and indentation
+        if end > start:
+            self._xf.flush()  # what lxml holds goes out first
+            self._out.write(text[start:end])
+            self._count += 1
+        del parent[1:]
+
     def write(self, element: etree._Element) -> None:
         """Write `element`, built whole, and its descendants; none may hold both text and child elements."""
         if not len(element):
@@ -109,7 +162,7 @@ class XmlWriter:
 class _Open:
     """The context of `XmlWriter.element()`: the start tag on entry; on exit, the end tag on a line of its own."""
 
-    __slots__ = ("_writer", "_tag", "_attrib", "_nsmap", "_element", "_before")
+    __slots__ = ("_writer", "_tag", "_attrib", "_nsmap", "_element", "_before", "_outer_nsmap")
 
     def __init__(self, writer: XmlWriter, tag: str, attrib, nsmap):
         self._writer = writer
@@ -124,8 +177,12 @@ class _Open:
         self._element = writer._xf.element(self._tag, _xml_names(self._attrib), self._nsmap)
         self._element.__enter__()
         writer._deeper()
+        if self._nsmap:  # in scope until the end tag (for write_each)
+            self._outer_nsmap, writer._nsmap = writer._nsmap, {**writer._nsmap, **self._nsmap}
 
     def __exit__(self, kind, value, traceback) -> None:
+        if self._nsmap:
+            self._writer._nsmap = self._outer_nsmap
         try:
             if kind is None:
                 if self._writer._count == self._before:
@@ -154,7 +211,7 @@ def stream_document(
     out = io.BytesIO()
     with etree.xmlfile(out, encoding="UTF-8") as xf:
         xf.write_declaration()
-        writer = XmlWriter(xf, nsmap.get(None))
+        writer = XmlWriter(xf, nsmap, out)
         with writer.element(tag, attrib, nsmap):
             content(writer)
     out.write(b"\n")  # the incremental writer accepts nothing after the root; serialize() ends with a newline
@@ -184,26 +241,63 @@ def write_resources(out: XmlWriter, namespace: str, resources: Sequence[Resource
     resources_tag, resource_tag, metadata_tag, file_tag, dependency_tag = (
         f"{{{namespace}}}{name}" for name in ("resources", "resource", "metadata", "file", "dependency")
     )
+
+    def attributes(resource: Resource) -> dict[str, str]:
+        found = {"identifier": resource.identifier, "type": resource.type, **dict(resource.attributes)}
+        if resource.href is not None:
+            found["href"] = resource.href
+        return found
+
+    def element(parent: etree._Element, resource: Resource) -> etree._Element:
+        made = etree.SubElement(parent, resource_tag, attributes(resource))
+        if resource.metadata:
+            etree.SubElement(made, metadata_tag).extend(m.__copy__() for m in resource.metadata)
+        for path in resource.files:
+            etree.SubElement(made, file_tag, href=path)
+        for identifier in resource.dependencies:
+            etree.SubElement(made, dependency_tag, identifierref=identifier)
+        return made
+
+    # Copying a finished resource and setting its values costs half as much as making its elements
+    # one by one; resources of one shape (an item's, for each question) share a template.
+    templates: dict[tuple, etree._Element] = {}
+
+    def add_resource(parent: etree._Element, resource: Resource) -> None:
+        shape = (resource.type, resource.href is None, resource.attributes, id(resource.metadata),
+                 len(resource.files), len(resource.dependencies))
+        template = templates.get(shape)
+        if template is None:
+            templates[shape] = element(etree.Element("batch", nsmap=out.nsmap), resource)
+            element(parent, resource)
+            return
+        made = template.__copy__()
+        made.set("identifier", resource.identifier)
+        if resource.href is not None:
+            made.set("href", resource.href)
+        children = iter(made[1:] if resource.metadata else made)
+        for path, child in zip(resource.files, children):
+            child.set("href", path)
+        for identifier, child in zip(resource.dependencies, children):
+            child.set("identifierref", identifier)
+        parent.append(made)
+
     if not resources:
         out.leaf(resources_tag)
         return
     with out.element(resources_tag):
-        for resource in resources:
-            attributes = {"identifier": resource.identifier, "type": resource.type, **dict(resource.attributes)}
-            if resource.href is not None:
-                attributes["href"] = resource.href
-            if not (resource.metadata or resource.files or resource.dependencies):
-                out.leaf(resource_tag, attributes)
-                continue
-            with out.element(resource_tag, attributes):
-                if resource.metadata:
-                    with out.element(metadata_tag):
-                        for element in resource.metadata:
-                            out.write(element)
-                for path in resource.files:
-                    out.leaf(file_tag, {"href": path})
-                for identifier in resource.dependencies:
-                    out.leaf(dependency_tag, {"identifierref": identifier})
+        start = 0
+        for end, resource in enumerate(resources):
+            if len(resource.dependencies) > _BATCH:  # one per item of a large test: its children are batched
+                out.write_each(resources[start:end], add_resource)
+                start = end + 1
+                with out.element(resource_tag, attributes(resource)):
+                    if resource.metadata:
+                        out.write_each([resource.metadata], lambda parent, metadata: etree.SubElement(
+                            parent, metadata_tag).extend(m.__copy__() for m in metadata))
+                    out.write_each(resource.files, lambda parent, path: etree.SubElement(parent, file_tag, href=path))
+                    out.write_each(resource.dependencies, lambda parent, identifier: etree.SubElement(
+                        parent, dependency_tag, identifierref=identifier))
+        out.write_each(resources[start:], add_resource)
 
 
 def unlisted_members(resources: list[Resource], members: list[str]) -> tuple[list[str], list[str]]:

@@ -7,6 +7,7 @@ them on the shipped sources, these tests check the writer itself on any tree it 
 from __future__ import annotations
 
 import copy
+from unittest import mock
 
 import pytest
 from hypothesis import given, settings
@@ -86,18 +87,8 @@ def test_mixed_content_and_empty_prefixed_elements_are_refused():
         streamed([etree.Element(f"{{{B}}}empty", nsmap=NSMAP)])
 
 
-def test_resources_are_written_as_a_tree_of_them_would_be():
-    metadata = etree.Element(f"{{{B}}}meta", nsmap=NSMAP)
-    etree.SubElement(metadata, f"{{{B}}}kind").text = "choiceInteraction"
-    resources = [
-        Resource("I1", "item", "items/1.xml", ("items/1.xml",), metadata=(metadata,)),
-        Resource("I2", "item", "items/2.xml", ("items/2.xml",), metadata=(metadata,)),
-        Resource("T", "test", "test.xml", ("test.xml", "extra.css"), dependencies=("I1", "I2"),
-                 attributes=((f"{{{B}}}flag", "on"),)),
-        Resource("E", "empty", None, ()),
-    ]
-    got = stream_document(ROOT, ROOT_ATTRIB, NSMAP, lambda out: write_resources(out, A, resources))
-
+def built_resources(resources: list[Resource]) -> bytes:
+    """The document listing `resources`, built whole and serialized."""
     root = etree.Element(ROOT, ROOT_ATTRIB, nsmap=NSMAP)
     listing = etree.SubElement(root, f"{{{A}}}resources")
     for resource in resources:
@@ -111,8 +102,78 @@ def test_resources_are_written_as_a_tree_of_them_would_be():
             etree.SubElement(node, f"{{{A}}}file", href=path)
         for identifier in resource.dependencies:
             etree.SubElement(node, f"{{{A}}}dependency", identifierref=identifier)
-    assert got == serialize(root)
+    return serialize(root)
+
+
+def test_resources_are_written_as_a_tree_of_them_would_be():
+    metadata = etree.Element(f"{{{B}}}meta", nsmap=NSMAP)
+    etree.SubElement(metadata, f"{{{B}}}kind").text = "choiceInteraction"
+    resources = [
+        Resource("I1", "item", "items/1.xml", ("items/1.xml",), metadata=(metadata,)),
+        Resource("I2", "item", "items/2.xml", ("items/2.xml",), metadata=(metadata,)),
+        Resource("T", "test", "test.xml", ("test.xml", "extra.css"), dependencies=("I1", "I2"),
+                 attributes=((f"{{{B}}}flag", "on"),)),
+        Resource("E", "empty", None, ()),
+    ]
+    got = stream_document(ROOT, ROOT_ATTRIB, NSMAP, lambda out: write_resources(out, A, resources))
+    assert got == built_resources(resources)
 
     empty = etree.Element(ROOT, ROOT_ATTRIB, nsmap=NSMAP)
     etree.SubElement(empty, f"{{{A}}}resources")
     assert stream_document(ROOT, ROOT_ATTRIB, NSMAP, lambda out: write_resources(out, A, [])) == serialize(empty)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(trees(), min_size=0, max_size=7), st.integers(1, 4), st.booleans())
+def test_elements_written_in_batches_have_the_bytes_of_the_serialized_tree(children, batch, nested):
+    """write_each() at any depth, with batches of any size, gives what serialize() gives the whole tree."""
+    wrapper = f"{{{A}}}wrapper"
+
+    def content(out):
+        out.leaf(f"{{{A}}}before", {"id": "1"})
+        if nested:
+            with out.element(wrapper, {"id": "w"}):
+                out.leaf(f"{{{A}}}first")
+                out.write_each(children, lambda parent, child: parent.append(copy.deepcopy(child)))
+        else:
+            out.write_each(children, lambda parent, child: parent.append(copy.deepcopy(child)))
+        out.leaf(f"{{{A}}}after")
+
+    root = etree.Element(ROOT, ROOT_ATTRIB, nsmap=NSMAP)
+    etree.SubElement(root, f"{{{A}}}before", id="1")
+    parent = root
+    if nested:
+        parent = etree.SubElement(root, wrapper, id="w")
+        etree.SubElement(parent, f"{{{A}}}first")
+    parent.extend(copy.deepcopy(c) for c in children)
+    etree.SubElement(root, f"{{{A}}}after")
+    with mock.patch("qtiexport.packaging.imscp._BATCH", batch):
+        assert stream_document(ROOT, ROOT_ATTRIB, NSMAP, content) == serialize(root)
+
+
+@pytest.fixture
+def monkeypatch_batch(monkeypatch):
+    def set_batch(size):
+        monkeypatch.setattr("qtiexport.packaging.imscp._BATCH", size)
+
+    return set_batch
+
+
+@pytest.mark.parametrize("batch", [1, 3, 256])
+def test_many_resources_of_few_shapes(monkeypatch_batch, batch):
+    """Resources copied from templates, and a test resource with more dependencies than a batch, as a tree gives them."""
+    monkeypatch_batch(batch)
+    kinds = [etree.Element(f"{{{B}}}meta", nsmap=NSMAP) for _ in range(2)]
+    for kind, text in zip(kinds, ("choiceInteraction", "textEntryInteraction")):
+        etree.SubElement(kind, f"{{{B}}}kind").text = text
+    resources = [
+        Resource(f"I{n}", "item", f"items/{n} & <x>.xml", (f"items/{n} & <x>.xml",), metadata=(kinds[n % 2],))
+        for n in range(10)
+    ]
+    resources.insert(3, Resource("S", "sco", "index.html", ("index.html", "player.js"),
+                                 attributes=((f"{{{B}}}flag", "on"),)))
+    resources.append(Resource("T", "test", "test.xml", ("test.xml",), dependencies=tuple(f"I{n}" for n in range(10))))
+    resources.append(Resource("E", "empty", None, ()))
+    got = stream_document(ROOT, ROOT_ATTRIB, NSMAP, lambda out: write_resources(out, A, resources))
+    assert got == built_resources(resources)
+    assert got.count(b"<dependency ") == 10 and b"items/9 &amp; &lt;x&gt;.xml" in got

@@ -24,30 +24,40 @@ _WEIGHT = f"{{{QTI}}}weight"
 _ORDERING = f"{{{QTI}}}ordering"
 
 
-def assessment_item_ref(out: XmlWriter, question: Question, href: str, weight: str) -> None:
-    """Write the assessmentItemRef of `question`, whose item is the file `href`; `weight` is its points as written."""
-    # Canvas joins references to items by identifier (never by href) and takes the points from
-    # weight@value as absolute points; outcomeProcessing below sums SCORE without weights.
-    with out.element(_ITEM_REF, {"identifier": question.id, "href": href}):
-        out.leaf(_WEIGHT, {"identifier": "W", "value": weight})
+class _ItemRefs:
+    """Appends assessmentItemRefs, each a copy of one made in full (copying is twice as cheap as making)."""
+
+    def __init__(self, hrefs: dict[str, str]):
+        self.hrefs = hrefs
+        self.template: etree._Element | None = None
+        self.weights: dict = {}  # points -> weight@value, written once per distinct value
+
+    def add(self, parent: etree._Element, question: Question) -> None:
+        """Append the assessmentItemRef of `question` to `parent`."""
+        weight = self.weights.get(question.points)
+        if weight is None:
+            weight = self.weights[question.points] = xml_decimal(question.points)
+        if self.template is None:
+            # Canvas joins references to items by identifier (never by href) and takes the points
+            # from weight@value as absolute points; outcomeProcessing sums SCORE without weights.
+            self.template = etree.SubElement(parent, _ITEM_REF, identifier=question.id, href=self.hrefs[question.id])
+            etree.SubElement(self.template, _WEIGHT, identifier="W", value=weight)
+            return
+        made = self.template.__copy__()
+        made.set("identifier", question.id)
+        made.set("href", self.hrefs[question.id])
+        made[0].set("value", weight)
+        parent.append(made)
 
 
 def assessment_section(
-    out: XmlWriter, quiz: Quiz, section: Section, identifier: str, hrefs: dict[str, str], first: bool,
+    out: XmlWriter, quiz: Quiz, section: Section, identifier: str, item_refs: _ItemRefs, first: bool,
     canvas_shuffle_id: str | None,
 ) -> None:
     """Write the assessmentSection of `section`; quiz instructions go into the first section's rubricBlock."""
     title = section.title or quiz.title
     # A visible, titled section shows its heading; Canvas imports it as a text-only entry.
     visible = section.title is not None
-    weights: dict = {}  # points -> weight@value, written once per distinct value
-
-    def item_ref(question: Question) -> None:
-        weight = weights.get(question.points)
-        if weight is None:
-            weight = weights[question.points] = xml_decimal(question.points)
-        assessment_item_ref(out, question, hrefs[question.id], weight)
-
     with out.element(_SECTION, {"identifier": identifier, "title": title, "visible": xml_bool(visible)}):
         if quiz.settings.shuffle_questions:
             out.leaf(_ORDERING, {"shuffle": "true"})
@@ -58,16 +68,16 @@ def assessment_section(
             rubric += block_text(section.instructions)
         if rubric:
             out.write(Q.rubricBlock(*rubric, view="candidate"))
-        questions = iter(section.questions)
+        questions = section.questions
         if canvas_shuffle_id:
             # Canvas ignores choiceInteraction@shuffle and turns on "shuffle answers" when the test
             # holds any <ordering shuffle="true"/>. Shuffling an invisible one-item section changes
             # nothing in a QTI delivery engine, so this says "shuffle answers" to Canvas alone.
             with out.element(_SECTION, {"identifier": canvas_shuffle_id, "title": title, "visible": "false"}):
                 out.leaf(_ORDERING, {"shuffle": "true"})
-                item_ref(next(questions))
-        for question in questions:
-            item_ref(question)
+                out.write_each(questions[:1], item_refs.add)
+            questions = questions[1:]
+        out.write_each(questions, item_refs.add)
 
 
 def outcome_processing(quiz: Quiz) -> etree._Element:
@@ -129,8 +139,9 @@ def assessment_test(quiz: Quiz, section_ids: list[str], hrefs: dict[str, str], g
         }
         with out.element(f"{{{QTI}}}testPart", test_part):
             out.write(Q.itemSessionControl(showFeedback=xml_bool(settings.show_feedback != "never")))
+            item_refs = _ItemRefs(hrefs)
             for index, (section, identifier) in enumerate(zip(quiz.sections, section_ids)):
-                assessment_section(out, quiz, section, identifier, hrefs, index == 0,
+                assessment_section(out, quiz, section, identifier, item_refs, index == 0,
                                    canvas_shuffle_id if index == 0 else None)
         out.write(outcome_processing(quiz))
 

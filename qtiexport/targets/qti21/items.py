@@ -63,6 +63,8 @@ def inline_text(text: str) -> list:
 
     One node, because Canvas reads a choice's text from its first child node only.
     """
+    if "\n" not in text:  # most texts: one line, kept unless blank (as paragraphs() would)
+        return [text if text.strip() else ""]
     return ["\n".join(paragraphs(text))]
 
 

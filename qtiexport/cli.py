@@ -7,7 +7,6 @@ import functools
 import gc
 import json
 import sys
-import traceback
 from pathlib import Path
 
 import click
@@ -45,6 +44,8 @@ def _guarded(command):
             raise
         except Exception as exc:  # noqa: BLE001 - the user sees no traceback unless asking for one
             if debug:
+                import traceback  # only here: the commands need it for nothing else
+
                 traceback.print_exc()
             else:
                 click.echo(f"qtiexport: internal error: {type(exc).__name__}: {exc}", err=True)

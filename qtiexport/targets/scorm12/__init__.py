@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from importlib import resources
+import pkgutil
 
 from ...errors import BuildError, Diagnostic
 from ...model import Quiz
@@ -19,7 +19,12 @@ PLAYER_ASSETS = ("player.js", "player.css")
 
 def player_file(name: str) -> bytes:
     """Return a file of the player, shipped as package data."""
-    return resources.files(__package__).joinpath("player", name).read_bytes()
+    # pkgutil reads through the package's loader, as importlib.resources does, without importing
+    # importlib's resource readers (and zipfile with them) into every build.
+    data = pkgutil.get_data(__package__, f"player/{name}")
+    if data is None:
+        raise FileNotFoundError(f"player/{name} is missing from the installed package")
+    return data
 
 
 def manifest_title(quiz: Quiz, ctx: BuildContext) -> str:

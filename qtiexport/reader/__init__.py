@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 from ..errors import Diagnostic, InputError
 from ..model import Quiz
-from . import build, jsontext, schema
+from . import build, concurrent, jsontext, schema
 
 __all__ = ["load", "load_text", "locate", "source_files"]
+
+CONCURRENT_MIN_CHARS = 1 << 20  # text from which the schema check runs in a forked child, beside the conversion
 
 
 def load(source: str | os.PathLike | dict) -> Quiz:
@@ -19,11 +22,13 @@ def load(source: str | os.PathLike | dict) -> Quiz:
 
     Raises `InputError` carrying every problem found, each with its JSON pointer and, for files,
     its line and column. A dict is only read, never changed.
+    A large file is checked against the schema by a forked child process where that is safe (see `_load`).
     """
     if isinstance(source, dict):
         return _load("<data>", data=source)
     path = Path(source)
-    return _load(str(path), raw=_read(path))  # no name here keeps the bytes alive while the rest runs
+    # no name here keeps the bytes alive while the rest runs; the careful path reads them again
+    return _load(str(path), raw=_read(path), again=lambda: {"raw": _read(path)})
 
 
 def _read(path: Path) -> bytes:
@@ -36,15 +41,16 @@ def _read(path: Path) -> bytes:
 
 def load_bytes(raw: bytes, origin: str) -> Quiz:
     """Return the quiz in the JSON bytes `raw`; `origin` names it in diagnostics."""
-    return _load(origin, raw=raw)
+    return _load(origin, raw=raw, again=lambda: {"raw": raw})
 
 
 def load_text(text: str, origin: str = "<text>") -> Quiz:
     """Return the quiz in the JSON `text`; `origin` names it in diagnostics."""
-    return _load(origin, text=text.removeprefix("\ufeff"))
+    return _load(origin, text=text.removeprefix("\ufeff"), again=lambda: {"text": text.removeprefix("\ufeff")})
 
 
-def _load(origin: str, *, raw: bytes | None = None, text: str | None = None, data: dict | None = None) -> Quiz:
+def _load(origin: str, *, raw: bytes | None = None, text: str | None = None, data: dict | None = None,
+          again: Callable[[], dict] | None = None) -> Quiz:
     """Return the quiz in one of `raw` (JSON bytes), `text` (JSON text whose byte-order mark, if any, is
     already dropped: a second one is an error) or `data` (parsed by the caller, so only read).
 
@@ -52,6 +58,16 @@ def _load(origin: str, *, raw: bytes | None = None, text: str | None = None, dat
     is no longer needed, so that at most two of them are ever whole in memory at once. The text is
     kept only while a problem may still need its line and column, and the questions of data parsed
     here are dropped one by one as they become model objects.
+
+    The schema check of a large source parsed here (`CONCURRENT_MIN_CHARS` characters or more) runs
+    in a forked child process (see `concurrent`) while this one runs the semantic checks and, if they
+    find nothing, builds the model from the data not yet checked. That model is returned only once the
+    child has found the data valid. Otherwise (the data is invalid, the child sent no verdict, or the
+    conversion failed, as it may on unchecked data) the model and the data it consumed are dropped,
+    and the plain path runs on the source read again: `again()` returns it as keyword arguments of
+    this function. The outcome is therefore the one without a child (for a file changed in between:
+    the one for its new content). When the semantic checks find problems nothing is consumed, and
+    the child's verdict stands in for the check here.
     """
     ours = data is None  # parsed here: no one else holds it, so converting may consume it
     suspicious = False
@@ -66,8 +82,26 @@ def _load(origin: str, *, raw: bytes | None = None, text: str | None = None, dat
             raise InputError(origin, [d.located(d.line, d.column, origin) for d in parsed.problems])
         data, suspicious = parsed.data, parsed.suspicious
         parsed = None
+    valid = None  # the schema's verdict, once known
+    if ours and again is not None and len(text) >= CONCURRENT_MIN_CHARS:
+        with concurrent.validation(data) as child:
+            if child is not None and not suspicious and _no_semantic_problems(data, text):
+                text = None
+                try:
+                    quiz = build.to_model(data, origin, consume=True)
+                except Exception:  # noqa: BLE001 - unchecked data may break the conversion anywhere
+                    quiz = None
+                if quiz is not None and child.valid():
+                    return quiz
+                data = quiz = None  # consumed, and not to be trusted
+            elif child is not None:
+                valid = child.valid()  # None: the child sent no verdict
+        if data is None:
+            return _load(origin, **again())
     try:
-        if schema.is_valid(data):  # the happy path: no jsonschema, no positions
+        if valid is None:
+            valid = schema.is_valid(data)
+        if valid:  # the happy path: no jsonschema, no positions
             found = build.semantic_problems(data, text)
         else:
             found = schema.problems(data) + build.semantic_problems(data, text)
@@ -89,6 +123,14 @@ def _load(origin: str, *, raw: bytes | None = None, text: str | None = None, dat
         text = positions = None
         return build.to_model(data, origin, consume=ours)
     raise InputError(origin, diagnostics)
+
+
+def _no_semantic_problems(data: object, text: str) -> bool:
+    """Return whether the semantic checks find nothing in `data` (False too if it nests too deeply for them)."""
+    try:
+        return not build.semantic_problems(data, text)
+    except RecursionError:
+        return False
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

@@ -1,0 +1,125 @@
+"""The schema's yes or no about a large source, worked out by a forked child process while the reader converts it.
+
+Checking a large quiz against the schema takes about twice as long as the semantic checks and the
+conversion to the model together, and a second core is idle meanwhile. After a fork the child holds
+the same parsed data: it runs the check and sends one byte back ("1" valid, "0" invalid) down a
+pipe, while the parent runs the semantic checks and builds the model. A child that sends nothing
+(it failed or was killed) leaves the verdict unknown, and the reader then takes its careful path.
+The child writes nowhere else, and leaves with os._exit: no atexit handler, no flush of the
+parent's buffered output.
+
+Forking is used only where it is safe: on Linux, with at least two usable cores, from a process
+with no other thread (forking a process with threads risks locks held by them). Elsewhere, and
+where the fork fails, the reader checks the data itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+
+from . import schema
+
+_VERDICTS = {b"1": True, b"0": False}
+
+
+def _usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def forking_is_safe() -> bool:
+    """Return whether a child process may be forked here to check data against the schema."""
+    return (sys.platform.startswith("linux") and hasattr(os, "fork")
+            and threading.active_count() == 1 and _usable_cores() >= 2)
+
+
+class Validation:
+    """A forked child checking data against the schema; `valid()` waits for its verdict, `close()` reaps it."""
+
+    def __init__(self, pid: int, fd: int):
+        self._pid, self._fd = pid, fd
+        self._verdict: bool | None = None
+
+    def valid(self) -> bool | None:
+        """Return the child's verdict on the data: True (valid), False (invalid) or None (the child sent none)."""
+        if self._fd is not None:
+            try:
+                self._verdict = _VERDICTS.get(os.read(self._fd, 1))  # b"" once the child is gone without a word
+            finally:
+                self.close()
+        return self._verdict
+
+    def close(self) -> None:
+        """Stop the child if it is still running, reap it and close the pipe (a verdict received stays)."""
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+        if self._pid is not None:
+            pid, self._pid = self._pid, None
+            try:
+                if os.waitpid(pid, os.WNOHANG) == (0, 0):
+                    os.kill(pid, signal.SIGKILL)
+                    os.waitpid(pid, 0)
+            except ChildProcessError:  # already reaped, by someone waiting for any child
+                pass
+
+
+@contextlib.contextmanager
+def validation(data: object) -> Iterator[Validation | None]:
+    """Yield a child process checking `data` against the schema (None where forking is not safe or fails); reap it on leaving."""
+    child = None
+    try:
+        if forking_is_safe():
+            # Blocked signals wait: none (Ctrl-C) can make the child run the parent's code before it is in
+            # _check, nor leave this process with a child it does not know of.
+            mask = signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
+            try:
+                child = _fork(data, mask)
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # a signal that came meanwhile is handled here
+        yield child
+    finally:
+        if child is not None:
+            child.close()
+
+
+def _fork(data: object, mask: set) -> Validation | None:
+    try:
+        read_end, write_end = os.pipe()
+    except OSError:
+        return None
+    try:
+        pid = os.fork()
+    except OSError:
+        pid = None
+    if pid == 0:
+        _check(data, read_end, write_end, mask)  # never returns
+    os.close(write_end)
+    if pid is None:
+        os.close(read_end)
+        return None
+    return Validation(pid, read_end)
+
+
+def _check(data: object, read_end: int, write_end: int, mask: set) -> None:
+    """In the child: send the schema's verdict on `data` down `write_end`, then end the process."""
+    try:
+        gc.disable()  # short-lived; collecting would touch, and so copy, every page shared with the parent
+        os.close(read_end)
+        quiet = open(os.devnull, "w")
+        streams = sys.stdout, sys.stderr  # still referenced, so never finalized (that would flush the parent's buffers)
+        sys.stdout = sys.stderr = quiet  # nothing the child might write reaches the parent's output
+        os.dup2(quiet.fileno(), 1)
+        os.dup2(quiet.fileno(), 2)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        os.write(write_end, b"1" if schema.is_valid(data) else b"0")
+    finally:
+        os._exit(0)  # no clean-up of the parent's state (atexit handlers, buffered output) in the copy

@@ -84,11 +84,11 @@ def build_file(source: str | os.PathLike, target_names: list[str], output: str |
                fail_on_warning: bool = False, quiz: Quiz | None = None) -> SourceResult:
     """Build every target of the quiz in `source` into the folder `output`; never raises for a build failure.
 
-    Each package starts streaming into a temporary zip as soon as it is built, while the next one
-    is built, so the machine's cores share the work; the zips are renamed into place only when
-    every one is complete. So a source's packages are written all together or not at all: with
-    `fail_on_warning`, a source with warnings writes nothing. `quiz` may be given when `source`
-    was already loaded. Picklable in and out, so several sources can be built in parallel processes.
+    Every package is built, then all stream into temporary zips at once, their members made by
+    worker processes where that pays, so the machine's cores share the work; the zips are renamed
+    into place only when every one is complete. So a source's packages are written all together
+    or not at all: with `fail_on_warning`, a source with warnings writes nothing. `quiz` may be
+    given when `source` was already loaded. Picklable in and out, so several sources can be built in parallel processes.
     """
     from .reader import locate
     from .targets import BuildContext, get_writer
@@ -100,7 +100,11 @@ def build_file(source: str | os.PathLike, target_names: list[str], output: str |
         quiz = quiz or load(source)
         for writer in map(get_writer, target_names):
             path = Path(output) / writer.file_name(quiz)
-            staged.append((path, writer.stage(writer.build(quiz, ctx), path, ctx)))
+            # Each package forks its member workers (if it has any) when staged; the writing threads
+            # start once all have, as a process must not fork while it has other threads.
+            staged.append((path, writer.stage(writer.build(quiz, ctx), path, ctx, start=False)))
+        for _, stage in staged:
+            stage.start()
         result.warnings = locate(str(source), ctx.warnings)
         if result.warnings and fail_on_warning:
             raise BuildError(str(source), [

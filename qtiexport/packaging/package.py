@@ -34,7 +34,9 @@ class Package:
     Members are kept in zip order: the manifest first (where present), then the rest sorted. A
     member's content is bytes, or a function that makes them when the member is written, so a
     large package is streamed into its zip one member at a time instead of held in memory whole.
-    Such a function must be pure: it is called again each time the member is read.
+    Such a function must be pure: it is called again each time the member is read. It may have a
+    `cost` attribute, the work it stands for in units of one ordinary member (default 1), from
+    which the zip writer decides whether making the members in worker processes pays.
     """
 
     name: str

@@ -8,7 +8,9 @@ every member itself. The pipes are bounded, so a worker runs only a little ahead
 
 Workers are used only where that is safe and pays: on Linux, with at least two usable cores, from a
 process with no other thread (forking a process with threads risks locks held by them), and for a
-package with many lazy members. Elsewhere the zip writer makes the members itself.
+package whose lazy members stand for enough work: one unit each, or the `cost` a lazy member
+declares (the page of a SCORM player holding a whole quiz counts its questions). There are never
+more workers than lazy members. Elsewhere the zip writer makes the members itself.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from isal import isal_zlib
 
 from .package import Package
 
-MIN_LAZY_MEMBERS = 64  # below this, forking costs more than it saves
+MIN_LAZY_COST = 64  # units of work (lazy members, or their declared cost): below this, forking costs more than it saves
 MAX_WORKERS = 4
 _FRAME = struct.Struct("<IIQQ")  # lazy member number, CRC-32, size, deflated size; then the deflated bytes
 _FAILED = 0xFFFFFFFF  # in place of a member number: a pickled (exception, traceback text) follows
@@ -47,10 +49,10 @@ def worker_count(package: Package) -> int:
     if threading.active_count() != 1:
         return 0
     cores = usable_cores()
-    lazy = sum(1 for _, content in package.entries if callable(content))
-    if cores < 2 or lazy < MIN_LAZY_MEMBERS:
+    lazy = [content for _, content in package.entries if callable(content)]
+    if cores < 2 or sum(getattr(content, "cost", 1) for content in lazy) < MIN_LAZY_COST:
         return 0
-    return min(cores, MAX_WORKERS)
+    return min(cores, MAX_WORKERS, len(lazy))
 
 
 class MemberWorkers:

@@ -200,12 +200,17 @@ class StagedFile:
     so any previous file at `path` is untouched and nothing is left behind.
     """
 
-    def __init__(self, path: Path, write: Callable[[BinaryIO, threading.Event], None]):
+    def __init__(self, path: Path, write: Callable[[BinaryIO, threading.Event], None], start: bool = True):
         self.path = Path(path)
         handle, self._temp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
         self._cancel = threading.Event()
         self._failure: BaseException | None = None
         self._thread = threading.Thread(target=self._run, args=(handle, write), name="qtiexport-stage", daemon=True)
+        if start:
+            self.start()
+
+    def start(self) -> None:
+        """Start writing (done by the constructor unless told not to)."""
         self._thread.start()
 
     def _run(self, handle: int, write: Callable[[BinaryIO, threading.Event], None]) -> None:
@@ -217,6 +222,11 @@ class StagedFile:
         except BaseException as exc:  # noqa: BLE001 - raised again by wait() in the calling thread
             self._failure = exc
 
+    def _join(self) -> None:
+        if self._thread.ident is None:  # never started: run it anyway, so that it closes what it holds
+            self.start()
+        self._thread.join()
+
     def _remove(self) -> None:
         try:
             os.unlink(self._temp)
@@ -225,7 +235,7 @@ class StagedFile:
 
     def wait(self) -> None:
         """Wait until the file is written; raise what went wrong, if anything, with the temporary file removed."""
-        self._thread.join()
+        self._join()
         if self._failure is not None:
             self._remove()
             failure, self._failure = self._failure, None
@@ -249,7 +259,7 @@ class StagedFile:
     def abort(self) -> None:
         """Stop writing (between members) and remove the temporary file; never raises for the write's own failure."""
         self._cancel.set()
-        self._thread.join()
+        self._join()
         self._failure = None
         self._remove()
 
@@ -260,15 +270,17 @@ def write_zip(package: Package, path: Path, date_time: tuple[int, int, int, int,
 
 
 def stage_zip(package: Package, path: Path, date_time: tuple[int, int, int, int, int, int] = ZIP_EPOCH,
-              workers: int | None = None) -> StagedFile:
+              workers: int | None = None, start: bool = True) -> StagedFile:
     """Start writing `package` as a zip for `path` in the background; commit() puts it in place.
 
     Member workers (see zip_bytes) are started here, in the calling thread, before the writing
-    thread exists.
+    thread exists. With `start` false, the writing thread waits for StagedFile.start(): staging
+    several packages so, then starting them all, lets each fork its workers while the process
+    has no other thread.
     """
     pool = _workers_for(package, workers)
     try:
-        return StagedFile(path, lambda out, cancel: _zip_into(out, package, date_time, cancel, pool))
+        return StagedFile(path, lambda out, cancel: _zip_into(out, package, date_time, cancel, pool), start)
     except BaseException:
         if pool is not None:
             pool.close()

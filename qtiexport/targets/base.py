@@ -69,12 +69,13 @@ class Writer:
         except OSError as exc:
             raise OutputError.of(path, exc) from exc
 
-    def stage(self, package: Package, path: Path, ctx: BuildContext) -> StagedFile:
+    def stage(self, package: Package, path: Path, ctx: BuildContext, start: bool = True) -> StagedFile:
         """Start writing `package` as a zip for `path` in the background; the caller commits or aborts it.
 
-        Raises OutputError when the temporary file cannot be made.
+        With `start` false the writing waits for StagedFile.start() (see stage_zip). Raises
+        OutputError when the temporary file cannot be made.
         """
         try:
-            return stage_zip(package, Path(path), zip_time(ctx.source_date_epoch))
+            return stage_zip(package, Path(path), zip_time(ctx.source_date_epoch), start=start)
         except OSError as exc:
             raise OutputError.of(path, exc) from exc

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import sys
 import threading
 import zipfile
 import zlib
@@ -208,3 +209,56 @@ def test_a_worker_killed_midway_is_reported(no_children_left):
                 workers.deflated(number)
     finally:
         workers.close()
+
+
+class _Costly:
+    """A lazy member that declares the work it stands for."""
+
+    def __init__(self, cost: int):
+        self.cost = cost
+
+    def __call__(self) -> bytes:
+        return b"page " * self.cost
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="member workers are used on Linux")
+def test_a_lazy_member_declaring_its_cost_gets_a_worker(monkeypatch):
+    from qtiexport.packaging import workers
+
+    monkeypatch.setattr(workers, "usable_cores", lambda: 2)
+    few = Package(name="few", entries=(("a", _Costly(1)), ("b", b"x")))
+    costly = Package(name="costly", entries=(("a", _Costly(workers.MIN_LAZY_COST)), ("b", b"x")))
+    assert workers.worker_count(few) == 0
+    assert workers.worker_count(costly) == 1  # never more workers than lazy members
+    assert workers.worker_count(lazy_package(workers.MIN_LAZY_COST)) == 2
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="member workers are forked processes")
+def test_packages_staged_unstarted_fork_their_workers_before_any_writing_thread(tmp_path: Path, monkeypatch,
+                                                                                 no_children_left):
+    """build_file stages every package unstarted, then starts them: each forks while no other thread runs."""
+    from qtiexport.packaging import workers
+
+    monkeypatch.setattr(workers, "usable_cores", lambda: 2)
+    forked_with_threads = []
+    real_fork = os.fork
+
+    def fork():
+        forked_with_threads.append(threading.active_count())
+        return real_fork()
+
+    monkeypatch.setattr(os, "fork", fork)
+    packages = [lazy_package(300), Package(name="page", entries=(("index.html", _Costly(5000)),))]
+    staged = [zipwriter.stage_zip(p, tmp_path / f"{p.name}.zip", WHEN, start=False) for p in packages]
+    for stage in staged:
+        stage.start()
+    paths = [stage.commit() for stage in staged]
+    assert forked_with_threads == [1, 1, 1]  # two workers for the items, one for the page
+    for package, path in zip(packages, paths):
+        assert path.read_bytes() == zipwriter.zip_bytes(package, WHEN, workers=0)
+
+
+def test_a_staged_file_never_started_is_aborted_cleanly(tmp_path: Path, no_children_left):
+    staged = zipwriter.stage_zip(lazy_package(300), tmp_path / "p.zip", WHEN, workers=2, start=False)
+    staged.abort()
+    assert os.listdir(tmp_path) == []

@@ -11,7 +11,7 @@ from ...packaging.package import MANIFEST, Package
 from ...packaging.xsd import SchemaSet
 from ..base import BuildContext, Writer
 from .check import check
-from .data import SUSPEND_DATA_LIMIT, max_suspend_data, quiz_data, render_index
+from .data import SUSPEND_DATA_LIMIT, max_suspend_data, quiz_data, render_index, weighting_warnings
 from .manifest import LAUNCH, TITLE_LIMIT, imsmanifest
 
 PLAYER_ASSETS = ("player.js", "player.css")
@@ -43,6 +43,23 @@ def manifest_title(quiz: Quiz, ctx: BuildContext) -> str:
     return quiz.title[: TITLE_LIMIT - 1] + "\u2026"
 
 
+class PlayerPage:
+    """index.html with the quiz's data, made when the zip is written: a lazy package member (see Package).
+
+    `cost` tells the zip writer the work it stands for (one unit a question, as an item of the QTI
+    package), so that a large quiz's page is made by a member worker while the rest goes on.
+    """
+
+    __slots__ = ("quiz", "cost")
+
+    def __init__(self, quiz: Quiz):
+        self.quiz = quiz
+        self.cost = len(quiz.questions)
+
+    def __call__(self) -> bytes:
+        return render_index(player_file(LAUNCH).decode("utf-8"), quiz_data(self.quiz)).encode("utf-8")
+
+
 def build(quiz: Quiz, ctx: BuildContext) -> Package:
     """Return the SCORM 1.2 package of `quiz` (pure: same quiz, same bytes).
 
@@ -63,8 +80,9 @@ def build(quiz: Quiz, ctx: BuildContext) -> Package:
                 )
             ],
         )
-    index = render_index(player_file(LAUNCH).decode("utf-8"), quiz_data(quiz, ctx))
-    members = {LAUNCH: index.encode("utf-8"), **{name: player_file(name) for name in PLAYER_ASSETS}}
+    for warning in weighting_warnings(quiz):
+        ctx.warn(warning)
+    members = {LAUNCH: PlayerPage(quiz), **{name: player_file(name) for name in PLAYER_ASSETS}}
     manifest, resource = imsmanifest(quiz, sorted(members), manifest_title(quiz, ctx))
     assert_complete([resource], list(members))
     members[MANIFEST] = manifest

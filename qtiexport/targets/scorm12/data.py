@@ -39,20 +39,24 @@ def question_type(question: Question) -> str:
             return "single_choice"
 
 
-def question_data(question: Question, ctx, origin: str | None = None) -> dict:
-    points = _number(question.points)
-    weighting = points
-    if points > MAX_WEIGHTING:
-        weighting = MAX_WEIGHTING
-        ctx.warn(
-            Diagnostic(
-                f"{question.pointer}/points",
-                f"{points} points exceed SCORM 1.2's interaction weighting range (-100..100); "
-                "cmi.interactions weighting is capped at 100 (the score itself is unaffected)",
-                severity="warning",
-                file=origin,
-            )
+def weighting_warnings(quiz: Quiz) -> list[Diagnostic]:
+    """Return a warning for each question whose points exceed what cmi.interactions.n.weighting holds."""
+    return [
+        Diagnostic(
+            f"{question.pointer}/points",
+            f"{_number(question.points)} points exceed SCORM 1.2's interaction weighting range (-100..100); "
+            "cmi.interactions weighting is capped at 100 (the score itself is unaffected)",
+            severity="warning",
+            file=quiz.origin,
         )
+        for question in quiz.questions
+        if _number(question.points) > MAX_WEIGHTING
+    ]
+
+
+def question_data(question: Question) -> dict:
+    points = _number(question.points)
+    weighting = min(points, MAX_WEIGHTING)  # weighting_warnings() tells of the cap
     choices = question.choices
     responses = TRUE_FALSE_RESPONSES if isinstance(question, TrueFalse) else RESPONSE_CHARS
     if len(choices) > len(responses):
@@ -85,7 +89,7 @@ def question_data(question: Question, ctx, origin: str | None = None) -> dict:
     }
 
 
-def quiz_data(quiz: Quiz, ctx) -> dict:
+def quiz_data(quiz: Quiz) -> dict:
     """Return the player's data for `quiz` (the contract is documented in docs/scorm12.md)."""
     settings = quiz.settings
     return {
@@ -104,7 +108,7 @@ def quiz_data(quiz: Quiz, ctx) -> dict:
                 "id": section.id,
                 "title": section.title,
                 "instructions": section.instructions,
-                "questions": [question_data(q, ctx, quiz.origin) for q in section.questions],
+                "questions": [question_data(q) for q in section.questions],
             }
             for section in quiz.sections
         ],

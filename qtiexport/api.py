@@ -9,9 +9,10 @@ from pathlib import Path
 
 from .errors import BuildError, Diagnostic, OutputError, UsageError
 from .model import Quiz
-from .reader import load, source_files
+from .reader import PendingQuiz, load, load_pending, source_files
 
-__all__ = ["SourceResult", "build", "build_file", "check", "export", "load", "source_files", "targets"]
+__all__ = ["SourceResult", "build", "build_file", "check", "export", "load", "load_pending", "source_files",
+           "targets"]
 
 
 def targets() -> list[str]:
@@ -81,23 +82,27 @@ class SourceResult:
 
 
 def build_file(source: str | os.PathLike, target_names: list[str], output: str | os.PathLike, ctx=None,
-               fail_on_warning: bool = False, quiz: Quiz | None = None) -> SourceResult:
+               fail_on_warning: bool = False, quiz: Quiz | PendingQuiz | None = None) -> SourceResult:
     """Build every target of the quiz in `source` into the folder `output`; never raises for a build failure.
 
     Every package is built, then all stream into temporary zips at once, their members made by
     worker processes where that pays, so the machine's cores share the work; the zips are renamed
     into place only when every one is complete. So a source's packages are written all together
     or not at all: with `fail_on_warning`, a source with warnings writes nothing. `quiz` may be
-    given when `source` was already loaded. Picklable in and out, so several sources can be built in parallel processes.
+    given when `source` was already loaded; as a PendingQuiz (see load_pending), the packages are
+    built and written to temporary files while the source's schema check ends, and an invalid
+    source raises InputError before anything is put in place. Picklable in and out, so several
+    sources can be built in parallel processes.
     """
     from .reader import locate
     from .targets import BuildContext, get_writer
 
     ctx = dataclasses.replace(ctx or BuildContext.from_environment(), warnings=[])
     result = SourceResult(source=str(source))
-    staged = []
-    try:
-        quiz = quiz or load(source)
+    staged: list = []
+    pending = None
+
+    def stage_all(quiz: Quiz) -> None:
         for writer in map(get_writer, target_names):
             path = Path(output) / writer.file_name(quiz)
             # Each package forks its member workers (if it has any) when staged; the writing threads
@@ -105,6 +110,22 @@ def build_file(source: str | os.PathLike, target_names: list[str], output: str |
             staged.append((path, writer.stage(writer.build(quiz, ctx), path, ctx, start=False)))
         for _, stage in staged:
             stage.start()
+
+    try:
+        pending = quiz if isinstance(quiz, PendingQuiz) else PendingQuiz(quiz or load(source))
+        provisional = pending.quiz
+        if provisional is not None:
+            try:
+                stage_all(provisional)
+            except Exception:
+                if pending.confirm() is provisional:  # an invalid source explains the failure; a valid one does not
+                    raise
+        if pending.confirm() is not provisional:  # nothing is put in place, or warned of, for an invalid source
+            for _, stage in staged:  # built from what the source held before it was read again
+                stage.abort()
+            staged.clear()
+            ctx.warnings.clear()
+            stage_all(pending.quiz)
         result.warnings = locate(str(source), ctx.warnings)
         if result.warnings and fail_on_warning:
             raise BuildError(str(source), [
@@ -122,4 +143,6 @@ def build_file(source: str | os.PathLike, target_names: list[str], output: str |
     finally:
         for _, stage in staged[len(result.written):]:
             stage.abort()
+        if pending is not None:
+            pending.close()
     return result

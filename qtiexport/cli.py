@@ -234,7 +234,13 @@ def build(sources: tuple[str, ...], output: Path, target_names: tuple[str, ...],
     ctx = BuildContext.from_environment()
     loaded, failed = [], 0
     with _quizzes_kept():
-        if keep_going:
+        if len(files) == 1 and not keep_going:
+            # One source: a large one's schema check ends while its packages are built (nothing is
+            # put in place unless it passes; see build_file), instead of being waited for here.
+            from .reader import load_pending
+
+            loaded = [(files[0], load_pending(files[0]))]
+        elif keep_going:
             for path in files:
                 try:
                     loaded.append((path, load(path)))
@@ -244,11 +250,12 @@ def build(sources: tuple[str, ...], output: Path, target_names: tuple[str, ...],
         else:
             loaded = list(zip(files, _load_all(files)))
     ids: dict[str, Path] = {}
-    for path, quiz in loaded:
+    for path, quiz in loaded[1:] and loaded:  # one source alone has no one to clash with
         if quiz.id in ids:
             raise UsageError(f"{path} and {ids[quiz.id]} both have the quiz id {quiz.id!r}; their packages "
                              "would overwrite each other")
         ids[quiz.id] = path
+    created = [folder for folder in (output, *output.parents) if not folder.exists()]  # deepest first
     try:
         output.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -278,9 +285,17 @@ def build(sources: tuple[str, ...], output: Path, target_names: tuple[str, ...],
                 report(future.result())
     else:
         show_progress = len(loaded) > 1 and sys.stderr.isatty()
-        with click.progressbar(loaded, label="Building", file=sys.stderr) if show_progress else _plain(loaded) as bar:
-            for path, quiz in bar:
-                report(build_file(path, names, output, ctx, fail_on_warning, quiz=quiz))
+        try:
+            with click.progressbar(loaded, label="Building", file=sys.stderr) if show_progress else _plain(loaded) as bar:
+                for path, quiz in bar:
+                    report(build_file(path, names, output, ctx, fail_on_warning, quiz=quiz))
+        except InputError:  # a source still being checked was invalid: leave no trace of the build
+            for folder in created:
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break
+            raise
     if failed:
         click.echo(f"{failed} source{'s' if failed != 1 else ''} failed", err=True)
         click.get_current_context().exit(EXIT_INVALID)

@@ -12,7 +12,7 @@ from ..errors import Diagnostic, InputError
 from ..model import Quiz
 from . import build, concurrent, jsontext, schema
 
-__all__ = ["load", "load_text", "locate", "source_files"]
+__all__ = ["PendingQuiz", "load", "load_pending", "load_text", "locate", "source_files"]
 
 CONCURRENT_MIN_CHARS = 1 << 20  # text from which the schema check runs in a forked child, beside the conversion
 
@@ -29,6 +29,53 @@ def load(source: str | os.PathLike | dict) -> Quiz:
     path = Path(source)
     # no name here keeps the bytes alive while the rest runs; the careful path reads them again
     return _load(str(path), raw=_read(path), again=lambda: {"raw": _read(path)})
+
+
+def load_pending(source: str | os.PathLike) -> PendingQuiz:
+    """Return the quiz in the file `source`, whose schema check may still be running (see PendingQuiz).
+
+    For a caller with other work to do meanwhile, such as building packages it will not write
+    unless the source is valid: the check of a large source then overlaps that work instead of
+    being waited for here. Raises InputError, as load() does, for every problem already known.
+    """
+    path = Path(source)
+    read = _load(str(path), raw=_read(path), again=lambda: {"raw": _read(path)}, pending=True)
+    return read if isinstance(read, PendingQuiz) else PendingQuiz(read)
+
+
+class PendingQuiz:
+    """A quiz whose model may be built from data the schema check (a child process) has not yet passed.
+
+    `quiz` is that model (None where the data could not even be converted); `confirm()` waits for
+    the check and returns the quiz, or does what load() does with an invalid source: raises
+    InputError with every problem. Nothing made from `quiz` may be kept or shown before confirm()
+    returns. `close()` stops the check (for a caller that gives up); confirm() closes it too.
+    """
+
+    def __init__(self, quiz: Quiz | None, child: concurrent.Validation | None = None,
+                 origin: str = "", again: Callable[[], dict] | None = None):
+        self.quiz = quiz
+        self._child, self._origin, self._again = child, origin, again
+
+    def confirm(self) -> Quiz:
+        child, self._child = self._child, None
+        if child is None:
+            return self.quiz
+        try:
+            valid = child.valid()
+        finally:
+            child.close()
+        if not (valid and self.quiz is not None):
+            # Invalid, no verdict, or no model: the plain path on the source read again, which
+            # gives every problem (or, for a file changed meanwhile, the quiz it now holds).
+            self.quiz = None
+            self.quiz = _load(self._origin, **self._again())
+        return self.quiz
+
+    def close(self) -> None:
+        child, self._child = self._child, None
+        if child is not None:
+            child.close()
 
 
 def _read(path: Path) -> bytes:
@@ -50,7 +97,7 @@ def load_text(text: str, origin: str = "<text>") -> Quiz:
 
 
 def _load(origin: str, *, raw: bytes | None = None, text: str | None = None, data: dict | None = None,
-          again: Callable[[], dict] | None = None) -> Quiz:
+          again: Callable[[], dict] | None = None, pending: bool = False) -> Quiz | PendingQuiz:
     """Return the quiz in one of `raw` (JSON bytes), `text` (JSON text whose byte-order mark, if any, is
     already dropped: a second one is an error) or `data` (parsed by the caller, so only read).
 
@@ -67,7 +114,8 @@ def _load(origin: str, *, raw: bytes | None = None, text: str | None = None, dat
     and the plain path runs on the source read again: `again()` returns it as keyword arguments of
     this function. The outcome is therefore the one without a child (for a file changed in between:
     the one for its new content). When the semantic checks find problems nothing is consumed, and
-    the child's verdict stands in for the check here.
+    the child's verdict stands in for the check here. With `pending`, the model is returned before
+    the verdict, as a PendingQuiz whose confirm() waits for it.
     """
     ours = data is None  # parsed here: no one else holds it, so converting may consume it
     suspicious = False
@@ -84,20 +132,22 @@ def _load(origin: str, *, raw: bytes | None = None, text: str | None = None, dat
         parsed = None
     valid = None  # the schema's verdict, once known
     if ours and again is not None and len(text) >= CONCURRENT_MIN_CHARS:
-        with concurrent.validation(data) as child:
+        child = concurrent.start(data)
+        try:
             if child is not None and not suspicious and _no_semantic_problems(data, text):
                 text = None
                 try:
                     quiz = build.to_model(data, origin, consume=True)
                 except Exception:  # noqa: BLE001 - unchecked data may break the conversion anywhere
                     quiz = None
-                if quiz is not None and child.valid():
-                    return quiz
-                data = quiz = None  # consumed, and not to be trusted
-            elif child is not None:
+                data = None  # consumed
+                read, child = PendingQuiz(quiz, child, origin, again), None
+                return read if pending else read.confirm()
+            if child is not None:
                 valid = child.valid()  # None: the child sent no verdict
-        if data is None:
-            return _load(origin, **again())
+        finally:
+            if child is not None:
+                child.close()
     try:
         if valid is None:
             valid = schema.is_valid(data)

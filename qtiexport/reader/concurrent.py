@@ -72,19 +72,25 @@ class Validation:
                 pass
 
 
+def start(data: object) -> Validation | None:
+    """Return a child process checking `data` against the schema (None where forking is not safe or fails)."""
+    if not forking_is_safe():
+        return None
+    # Blocked signals wait: none (Ctrl-C) can make the child run the parent's code before it is in
+    # _check, nor leave this process with a child it does not know of.
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
+    try:
+        return _fork(data, mask)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # a signal that came meanwhile is handled here
+
+
 @contextlib.contextmanager
 def validation(data: object) -> Iterator[Validation | None]:
-    """Yield a child process checking `data` against the schema (None where forking is not safe or fails); reap it on leaving."""
+    """Yield start(data), and reap the child on leaving."""
     child = None
     try:
-        if forking_is_safe():
-            # Blocked signals wait: none (Ctrl-C) can make the child run the parent's code before it is in
-            # _check, nor leave this process with a child it does not know of.
-            mask = signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
-            try:
-                child = _fork(data, mask)
-            finally:
-                signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # a signal that came meanwhile is handled here
+        child = start(data)
         yield child
     finally:
         if child is not None:

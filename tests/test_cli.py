@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import inspect
 import json
+import os
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -319,3 +321,23 @@ def test_build_reports_located_warnings(tmp_path):
     assert result.exit_code == 0
     assert f"{source}:6:16: /questions/0/points: warning: 250 points exceed" in result.stderr
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["heavy-qti21.zip", "heavy-scorm12.zip"]
+
+
+def test_the_command_ends_at_once_with_its_output_flushed_and_its_exit_status(tmp_path: Path):
+    """`python -m qtiexport` (cli.run) leaves without the interpreter's clean-up: nothing it printed may be lost."""
+    import subprocess
+
+    def command(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "qtiexport", *args], capture_output=True, text=True,
+                              cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
+
+    built = command("build", str(REPO_ROOT / "source"), "-o", "dist")
+    assert built.returncode == 0, built.stderr
+    written = sorted(tmp_path.glob("dist/*.zip"))
+    assert len(written) == 2 and built.stdout.splitlines() == [f"wrote {Path('dist') / p.name}" for p in written]
+    invalid = tmp_path / "bad.json"
+    invalid.write_text('{"id": "x"}', encoding="utf-8")
+    refused = command("validate", str(invalid))
+    assert refused.returncode == 1 and "title" in refused.stderr
+    usage = command("build")
+    assert usage.returncode == 2 and "Usage:" in usage.stderr

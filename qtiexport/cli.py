@@ -141,23 +141,36 @@ def validate(sources: tuple[str, ...], output_format: str) -> None:
 
 
 @contextlib.contextmanager
-def _quizzes_kept():
-    """Read quizzes with the cyclic garbage collector paused, then exempt what was read from its rounds.
+def _collector_paused():
+    """Pause the cyclic garbage collector, as it was before afterwards.
 
-    Reading makes hundreds of thousands of objects and no reference cycles; each of the
-    collector's full rounds would walk all of them again, so a 50,000-question quiz would be
-    read in more than linear time, and every round of the build that follows would walk the
-    model again (and, after member workers fork, copy every page it touches). The command's
-    process ends with the build, so the frozen objects are never needed back.
+    Reading and building make hundreds of thousands of objects and no reference cycles, so
+    reference counting frees all that is let go; the collector's rounds would only walk the
+    objects again and again (a third of the time of building a package's structure).
     """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        gc.freeze()
         if was_enabled:
             gc.enable()
+
+
+@contextlib.contextmanager
+def _quizzes_kept():
+    """Read quizzes with the collector paused, then exempt what was read from its rounds.
+
+    Otherwise a 50,000-question quiz would be read in more than linear time, and every round of
+    the build that follows would walk the model again (and, after member workers fork, copy every
+    page it touches). The command's process ends with the build, so the frozen objects are never
+    needed back.
+    """
+    with _collector_paused():
+        try:
+            yield
+        finally:
+            gc.freeze()
 
 
 def _load_all(files: list[Path]):
@@ -286,7 +299,8 @@ def build(sources: tuple[str, ...], output: Path, target_names: tuple[str, ...],
     else:
         show_progress = len(loaded) > 1 and sys.stderr.isatty()
         try:
-            with click.progressbar(loaded, label="Building", file=sys.stderr) if show_progress else _plain(loaded) as bar:
+            with _collector_paused(), \
+                    click.progressbar(loaded, label="Building", file=sys.stderr) if show_progress else _plain(loaded) as bar:
                 for path, quiz in bar:
                     report(build_file(path, names, output, ctx, fail_on_warning, quiz=quiz))
         except InputError:  # a source still being checked was invalid: leave no trace of the build

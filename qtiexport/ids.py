@@ -18,6 +18,11 @@ def unique_file_name(stem: str, suffix: str, taken: set[str]) -> str:
 
     Case-insensitive, so a package unpacked on macOS or Windows never merges two files.
     """
+    name = stem + suffix
+    folded = name.lower()
+    if folded not in taken:  # most names
+        taken.add(folded)
+        return name
     candidate, number = stem, 1
     while f"{candidate}{suffix}".lower() in taken:
         number += 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass
 from typing import Callable, Iterator, Union
@@ -19,12 +20,13 @@ def check_member_path(name: str) -> str:
     if not name or name.startswith("/") or _UNSAFE_CHARS.search(name):
         raise UnsafePathError(f"unsafe package member path {name!r}")
     parts = name.split("/")
-    if any(part in ("", ".", "..") for part in parts):
+    if "" in parts or "." in parts or ".." in parts:
         raise UnsafePathError(f"unsafe package member path {name!r}")
     return name
 
 
 Content = Union[bytes, Callable[[], bytes]]
+_path = operator.itemgetter(0)
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,9 @@ class Package:
     def of(cls, name: str, members: dict[str, Content]) -> Package:
         for path in members:
             check_member_path(path)
-        ordered = sorted(members.items(), key=lambda item: (item[0] != MANIFEST, item[0]))
+        ordered = sorted((item for item in members.items() if item[0] != MANIFEST), key=_path)
+        if MANIFEST in members:
+            ordered.insert(0, (MANIFEST, members[MANIFEST]))
         return cls(name=check_member_path(name), entries=tuple(ordered))
 
     @property

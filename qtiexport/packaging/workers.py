@@ -17,11 +17,9 @@ from __future__ import annotations
 
 import gc
 import os
-import pickle
 import struct
 import sys
 import threading
-import traceback
 from typing import BinaryIO
 
 from isal import isal_zlib
@@ -90,6 +88,8 @@ class MemberWorkers:
         if found == _FAILED:
             blob = pipe.read(size)
             try:
+                import pickle  # failures only
+
                 exc, text = pickle.loads(blob)
             except Exception:  # noqa: BLE001 - an exception that pickles but does not unpickle
                 exc, text = RuntimeError("a lazy member failed in a member worker"), ""
@@ -166,6 +166,9 @@ def _work(package: Package, index: int, count: int, fd: int, deflate) -> None:
 
 
 def _failure_frame(exc: BaseException) -> bytes:
+    import pickle  # failures only, like traceback
+    import traceback
+
     text = traceback.format_exc()
     try:
         blob = pickle.dumps((exc, text))

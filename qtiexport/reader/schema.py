@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import difflib
 import json
 import re
 from functools import lru_cache
@@ -230,6 +229,8 @@ def _advice(error) -> list[tuple[str, str, bool]]:
                 # A name much longer than every allowed one cannot be 60% similar to any, and difflib
                 # on a megabyte-long name takes seconds and hundreds of megabytes: skip it.
                 longest = max(map(len, allowed), default=0)
+                import difflib  # here only: problems are rare, and every build imports this module
+
                 close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6) if len(name) <= 3 * longest else []
                 hint = f'did you mean "{close[0]}"? ' if close else ""
                 shown = json.dumps(name, ensure_ascii=False)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import pkgutil
+import os
 
 from ...errors import BuildError, Diagnostic
 from ...model import Quiz
@@ -19,12 +19,9 @@ PLAYER_ASSETS = ("player.js", "player.css")
 
 def player_file(name: str) -> bytes:
     """Return a file of the player, shipped as package data."""
-    # pkgutil reads through the package's loader, as importlib.resources does, without importing
-    # importlib's resource readers (and zipfile with them) into every build.
-    data = pkgutil.get_data(__package__, f"player/{name}")
-    if data is None:
-        raise FileNotFoundError(f"player/{name} is missing from the installed package")
-    return data
+    # Read through this package's loader, as importlib.resources and pkgutil.get_data do (so also
+    # from a zip), without importing either into every build.
+    return __spec__.loader.get_data(os.path.join(os.path.dirname(__file__), "player", name))
 
 
 def manifest_title(quiz: Quiz, ctx: BuildContext) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import html
 import json
 import math
 import re
@@ -142,6 +141,8 @@ def render_index(template: str, data: dict) -> str:
     """
     if template.count(QUIZ_DATA_ELEMENT) != 1 or len(_TITLE.findall(template)) != 1:
         raise AssertionError("player/index.html must hold one empty quiz-data element and one <title>")
+    import html  # here: the page is made by a member worker, off the build's start
+
     title = html.escape(data["title"], quote=False)
     template = _TITLE.sub(lambda _match: f"<title>{title}</title>", template, count=1)
     # The data is a tree: no need for the encoder's check for circular references. Key order is the

@@ -114,22 +114,34 @@ def _zip_into(out: BinaryIO, package: Package, date_time: tuple[int, int, int, i
     ISA-L releases the interpreter lock while it deflates, so on a machine with two cores making
     the next members overlaps with compressing the previous ones; they travel in batches, so the
     threads rarely wait for each other. With `workers`, lazy members come made and deflated from
-    those processes instead. Members are written in order by one thread, so the bytes do not
-    depend on timing. Setting `cancel` stops the work between members (the zip is then
+    those processes instead, and this thread writes them in turn. Members are written in order
+    by one thread, so the bytes do not depend on timing. Setting `cancel` stops the work between members (the zip is then
     incomplete: the caller throws it away). `workers` are closed on return.
     """
+    stream = _ZipStream(out, date_time)
+    if workers is not None:  # members come made and deflated: one thread writes them in turn
+        try:
+            lazy = 0
+            for name, content in package.entries:
+                if cancel is not None and cancel.is_set():
+                    break
+                if callable(content):
+                    stream.add_deflated(name, *workers.deflated(lazy))
+                    lazy += 1
+                else:
+                    stream.add(name, content)  # few and small (ISA-L releases the interpreter lock)
+        finally:
+            workers.close()
+        stream.close()
+        return
     queue: Queue = Queue(maxsize=8)
     failure: list[BaseException] = []
-    stream = _ZipStream(out, date_time)
 
     def deflater() -> None:
         try:
             while (batch := queue.get()) is not None:
                 for item in batch:
-                    if len(item) == 2:
-                        stream.add(*item)
-                    else:
-                        stream.add_deflated(*item)
+                    stream.add(*item)
         except BaseException as exc:  # noqa: BLE001 - handed to the producing thread
             failure.append(exc)
             while queue.get() is not None:  # drain, so the producer never blocks
@@ -138,17 +150,11 @@ def _zip_into(out: BinaryIO, package: Package, date_time: tuple[int, int, int, i
     thread = threading.Thread(target=deflater, name="qtiexport-zip", daemon=True)
     thread.start()
     try:
-        batch, size, lazy = [], 0, 0
+        batch, size = [], 0
         for name, content in package.entries:
             if failure or (cancel is not None and cancel.is_set()):
                 break
-            if not callable(content):
-                item = (name, content)
-            elif workers is None:
-                item = (name, content())
-            else:
-                item = (name, *workers.deflated(lazy))
-                lazy += 1
+            item = (name, content() if callable(content) else content)
             batch.append(item)
             size += len(item[-1])
             if size >= _BATCH_BYTES:
@@ -159,8 +165,6 @@ def _zip_into(out: BinaryIO, package: Package, date_time: tuple[int, int, int, i
     finally:
         queue.put(None)
         thread.join()
-        if workers is not None:
-            workers.close()
     if failure:
         raise failure[0]
     stream.close()

@@ -10,7 +10,8 @@ Run from anywhere, on demand (never part of the tests):
 Every job is a whole process (sys.executable, never a shell shim), timed from spawn to exit, with its
 peak resident memory read from os.wait4's rusage. Jobs are run round-robin (run 1 of every job, then
 run 2 of every job, ...), after one warm-up round that is not counted, so that a change in the
-machine's load affects every job alike and the ratios compare figures from the same run.
+machine's load affects every job alike and the ratios compare figures from the same run (the jobs a
+ratio compares run one after the other in each round).
 See benchmarks/README.md for what is measured and the targets.
 """
 
@@ -451,6 +452,15 @@ def med(job: Job | None) -> float | None:
     return statistics.median(s.seconds for s in job.samples)
 
 
+def paired_ratio(job: Job | None, other: Job | None) -> float | None:
+    """The median over rounds of job's time ÷ other's time in the same round (both succeeded every round)."""
+    if job is None or other is None or job.status != "ok" or other.status != "ok":
+        return None
+    if len(job.samples) != len(other.samples) or not job.samples:
+        return None
+    return statistics.median(a.seconds / b.seconds for a, b in zip(job.samples, other.samples))
+
+
 def med_ok(job: Job | None) -> float | None:
     """As med, but only for a job that succeeded: the figure ratios use."""
     return med(job) if job is not None and job.status == "ok" else None
@@ -824,11 +834,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true",
                         help="a fast smoke run: 1 measured run (after the warm-up), 5 start-up runs, 2 player runs, "
                              "no 50,000 bank")
-    parser.add_argument("--runs", type=int, default=None, help="measured runs per job (default 5; 1 with --quick)")
+    parser.add_argument("--runs", type=int, default=None, help="measured runs per job (default 7; 1 with --quick)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
                         help="where to write the Markdown results (default: benchmarks/RESULTS.md)")
     args = parser.parse_args(argv)
-    runs = args.runs if args.runs is not None else (1 if args.quick else 5)
+    runs = args.runs if args.runs is not None else (1 if args.quick else 7)
     if runs < 1:
         parser.error("--runs must be at least 1")
     startup_runs = 5 if args.quick else 20
@@ -953,7 +963,12 @@ def main(argv: list[str] | None = None) -> int:
         floor_sizes[kind] = [(z.name, z.stat().st_size, (floor_folder / kind / "out" / z.name).stat().st_size
                               if (floor_folder / kind / "out" / z.name).exists() else None) for z in zips]
 
-    all_jobs = build_jobs + list(floor_jobs.values())
+    # The jobs whose times are divided by each other run next to each other in every round, so that
+    # a change in the machine's speed (here up to 2x from one minute to the next) touches both sides
+    # of a ratio alike; a text2qti run alone lasts 7 to 11 seconds.
+    compared = [both5, jobs["text2qti"], floor_jobs.get("both"), qti5, floor_jobs.get("qti"), jobs["qpm"]]
+    compared = [job for job in compared if job is not None]
+    all_jobs = [job for job in build_jobs + list(floor_jobs.values()) if job not in compared] + compared
     print(f"measured rounds: {runs} x {len(all_jobs)} jobs, round-robin ...", flush=True)
     run_round_robin(all_jobs, runs, warmup=False)
     peer_outputs = check_peer_outputs()
@@ -1079,7 +1094,8 @@ def render(*, args, runs, startup_runs, player_runs, sizes, command, started, fi
         "the largest of them (workers share with the parent the memory it had when they forked). "
         f"One warm-up round, not counted, then {runs} measured run{'s' if runs != 1 else ''} of "
         "every job, round-robin (run 1 of every job, then run 2, ...), so that a change of load touches every "
-        "job alike and the ratios compare medians of the same run. Every measured run is in the "
+        "job alike and the ratios compare medians of the same run; the jobs a ratio compares run one after "
+        "the other in each round. Every measured run is in the "
         "median/min/max; none is dropped. qtiexport runs from this checkout "
         "(`PYTHONPATH` = the repository root), its bytecode compiled first, as pip compiles an installed "
         "package (the peers' included).")
@@ -1162,6 +1178,8 @@ def render(*, args, runs, startup_runs, player_runs, sizes, command, started, fi
     add("| ratio | value |")
     add("|---|---:|")
     add(f"| qtiexport QTI only ÷ text2qti, {PEER_SIZE:,} | {fmt_s(ratio(med_ok(qti5), med_ok(t2q)))} |")
+    add(f"| qtiexport both packages ÷ text2qti, {PEER_SIZE:,}: median of each round's ratio (the two run one "
+        f"after the other) | {fmt_s(paired_ratio(both5, t2q))} |")
     add(f"| qtiexport both packages ÷ qti-package-maker, {PEER_SIZE:,} | {fmt_s(ratio(med_ok(both5), med_ok(qpm)))} |")
     add(f"| qtiexport QTI only ÷ qti-package-maker, {PEER_SIZE:,} | {fmt_s(ratio(med_ok(qti5), med_ok(qpm)))} |")
     for n in sizes:

@@ -106,16 +106,16 @@ def _load(origin: str, *, raw: bytes | None = None, text: str | None = None, dat
     kept only while a problem may still need its line and column, and the questions of data parsed
     here are dropped one by one as they become model objects.
 
-    The schema check of a large source parsed here (`CONCURRENT_MIN_CHARS` characters or more) runs
-    in a forked child process (see `concurrent`) while this one runs the semantic checks and, if they
-    find nothing, builds the model from the data not yet checked. That model is returned only once the
-    child has found the data valid. Otherwise (the data is invalid, the child sent no verdict, or the
-    conversion failed, as it may on unchecked data) the model and the data it consumed are dropped,
-    and the plain path runs on the source read again: `again()` returns it as keyword arguments of
-    this function. The outcome is therefore the one without a child (for a file changed in between:
-    the one for its new content). When the semantic checks find problems nothing is consumed, and
-    the child's verdict stands in for the check here. With `pending`, the model is returned before
-    the verdict, as a PendingQuiz whose confirm() waits for it.
+    The checks of a large source parsed here (`CONCURRENT_MIN_CHARS` characters or more, with no
+    duplicate key or non-finite number) run in a forked child process (see `concurrent`): the
+    schema check and the semantic checks, while this one builds the model from the data not yet
+    checked. That model is returned only once the child has found the data valid. Otherwise (the
+    data is invalid, the child sent no verdict, or the conversion failed, as it may on unchecked
+    data) the model and the data it consumed are dropped, and the plain path runs on the source
+    read again: `again()` returns it as keyword arguments of this function. The outcome is
+    therefore the one without a child (for a file changed in between: the one for its new
+    content). With `pending`, the model is returned before the verdict, as a PendingQuiz whose
+    confirm() waits for it.
     """
     ours = data is None  # parsed here: no one else holds it, so converting may consume it
     suspicious = False
@@ -130,28 +130,22 @@ def _load(origin: str, *, raw: bytes | None = None, text: str | None = None, dat
             raise InputError(origin, [d.located(d.line, d.column, origin) for d in parsed.problems])
         data, suspicious = parsed.data, parsed.suspicious
         parsed = None
-    valid = None  # the schema's verdict, once known
-    if ours and again is not None and len(text) >= CONCURRENT_MIN_CHARS:
-        child = concurrent.start(data)
-        try:
-            if child is not None and not suspicious and _no_semantic_problems(data, text):
-                text = None
-                try:
-                    quiz = build.to_model(data, origin, consume=True)
-                except Exception:  # noqa: BLE001 - unchecked data may break the conversion anywhere
-                    quiz = None
-                data = None  # consumed
-                read, child = PendingQuiz(quiz, child, origin, again), None
-                return read if pending else read.confirm()
-            if child is not None:
-                valid = child.valid()  # None: the child sent no verdict
-        finally:
-            if child is not None:
+    if ours and again is not None and not suspicious and len(text) >= CONCURRENT_MIN_CHARS:
+        child = concurrent.start(data, text)
+        if child is not None:
+            text = None
+            try:
+                quiz = build.to_model(data, origin, consume=True)
+            except Exception:  # noqa: BLE001 - unchecked data may break the conversion anywhere
+                quiz = None
+            except BaseException:
                 child.close()
+                raise
+            data = None  # consumed
+            read = PendingQuiz(quiz, child, origin, again)
+            return read if pending else read.confirm()
     try:
-        if valid is None:
-            valid = schema.is_valid(data)
-        if valid:  # the happy path: no jsonschema, no positions
+        if schema.is_valid(data):  # the happy path: no jsonschema, no positions
             found = build.semantic_problems(data, text)
         else:
             found = schema.problems(data) + build.semantic_problems(data, text)
@@ -173,14 +167,6 @@ def _load(origin: str, *, raw: bytes | None = None, text: str | None = None, dat
         text = positions = None
         return build.to_model(data, origin, consume=ours)
     raise InputError(origin, diagnostics)
-
-
-def _no_semantic_problems(data: object, text: str) -> bool:
-    """Return whether the semantic checks find nothing in `data` (False too if it nests too deeply for them)."""
-    try:
-        return not build.semantic_problems(data, text)
-    except RecursionError:
-        return False
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

@@ -1,9 +1,9 @@
-"""The schema's yes or no about a large source, worked out by a forked child process while the reader converts it.
+"""The checks' yes or no about a large source, worked out by a forked child process while the reader converts it.
 
-Checking a large quiz against the schema takes about twice as long as the semantic checks and the
-conversion to the model together, and a second core is idle meanwhile. After a fork the child holds
-the same parsed data: it runs the check and sends one byte back ("1" valid, "0" invalid) down a
-pipe, while the parent runs the semantic checks and builds the model. A child that sends nothing
+Checking a large quiz against the schema takes longer than converting it to the model, and a
+second core is idle meanwhile. After a fork the child holds the same parsed data: it runs the
+schema check and the semantic checks and sends one byte back ("1" both pass, "0" they do not) down
+a pipe, while the parent builds the model. A child that sends nothing
 (it failed or was killed) leaves the verdict unknown, and the reader then takes its careful path.
 The child writes nowhere else, and leaves with os._exit: no atexit handler, no flush of the
 parent's buffered output.
@@ -23,7 +23,7 @@ import sys
 import threading
 from collections.abc import Iterator
 
-from . import schema
+from . import build, schema
 
 _VERDICTS = {b"1": True, b"0": False}
 
@@ -72,32 +72,32 @@ class Validation:
                 pass
 
 
-def start(data: object) -> Validation | None:
-    """Return a child process checking `data` against the schema (None where forking is not safe or fails)."""
+def start(data: object, text: str | None = None) -> Validation | None:
+    """Return a child process checking `data` (parsed from `text`), None where forking is not safe or fails."""
     if not forking_is_safe():
         return None
     # Blocked signals wait: none (Ctrl-C) can make the child run the parent's code before it is in
     # _check, nor leave this process with a child it does not know of.
     mask = signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
     try:
-        return _fork(data, mask)
+        return _fork(data, text, mask)
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # a signal that came meanwhile is handled here
 
 
 @contextlib.contextmanager
-def validation(data: object) -> Iterator[Validation | None]:
-    """Yield start(data), and reap the child on leaving."""
+def validation(data: object, text: str | None = None) -> Iterator[Validation | None]:
+    """Yield start(data, text), and reap the child on leaving."""
     child = None
     try:
-        child = start(data)
+        child = start(data, text)
         yield child
     finally:
         if child is not None:
             child.close()
 
 
-def _fork(data: object, mask: set) -> Validation | None:
+def _fork(data: object, text: str | None, mask: set) -> Validation | None:
     try:
         read_end, write_end = os.pipe()
     except OSError:
@@ -107,7 +107,7 @@ def _fork(data: object, mask: set) -> Validation | None:
     except OSError:
         pid = None
     if pid == 0:
-        _check(data, read_end, write_end, mask)  # never returns
+        _check(data, text, read_end, write_end, mask)  # never returns
     os.close(write_end)
     if pid is None:
         os.close(read_end)
@@ -115,8 +115,8 @@ def _fork(data: object, mask: set) -> Validation | None:
     return Validation(pid, read_end)
 
 
-def _check(data: object, read_end: int, write_end: int, mask: set) -> None:
-    """In the child: send the schema's verdict on `data` down `write_end`, then end the process."""
+def _check(data: object, text: str | None, read_end: int, write_end: int, mask: set) -> None:
+    """In the child: send the checks' verdict on `data` down `write_end`, then end the process."""
     try:
         gc.disable()  # short-lived; collecting would touch, and so copy, every page shared with the parent
         os.close(read_end)
@@ -126,6 +126,7 @@ def _check(data: object, read_end: int, write_end: int, mask: set) -> None:
         os.dup2(quiet.fileno(), 1)
         os.dup2(quiet.fileno(), 2)
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-        os.write(write_end, b"1" if schema.is_valid(data) else b"0")
+        passed = schema.is_valid(data) and not build.semantic_problems(data, text)
+        os.write(write_end, b"1" if passed else b"0")
     finally:
         os._exit(0)  # no clean-up of the parent's state (atexit handlers, buffered output) in the copy

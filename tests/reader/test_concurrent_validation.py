@@ -33,7 +33,8 @@ BAD = {param.id: param.values[0].encode("utf-8") for param in error_cases.CASES}
 BAD["deep-but-parseable"] = ('{"id": "quiz", "title": "Quiz", "questions": [], "x": '
                              + "[" * 700 + "]" * 700 + "}").encode()
 # How each goes wrong once parsed: the conversion of the unchecked data fails, or it succeeds on data the
-# schema then rejects; the semantic checks find problems; or the parser saw duplicate keys or NaN.
+# schema then rejects; the semantic checks (in the child too) find problems; or the parser saw duplicate
+# keys or NaN (then no child is forked).
 CONVERSION_FAILS = ["type-choices-object", "type-top-level-array", "missing-prompt", "unknown-question-type",
                     "neither-sections-nor-questions"]
 CONVERSION_SUCCEEDS = ["type-title-number", "misspelt-question", "points-negative", "37-choices", "huge-float",
@@ -124,7 +125,8 @@ def test_bad_sources_give_identical_diagnostics(name, forks, tmp_path):
 
 @pytest.mark.parametrize("name", CONVERSION_FAILS + CONVERSION_SUCCEEDS + SEMANTIC + SUSPICIOUS)
 def test_each_way_of_going_wrong_is_taken(name, forks, monkeypatch):
-    """The cases above cover each branch: the optimistic conversion failing, succeeding in vain, or not tried."""
+    """The cases above cover each branch: the optimistic conversion failing or succeeding in vain (the child
+    checks the schema and the semantic checks), or not tried (duplicate keys or non-finite numbers: no child)."""
     conversions = []
     to_model = build.to_model
 
@@ -143,9 +145,12 @@ def test_each_way_of_going_wrong_is_taken(name, forks, monkeypatch):
         assert len(conversions) == 1 and conversions[0] is not None
     elif name in CONVERSION_SUCCEEDS:
         assert conversions == [None]
+    elif name in SEMANTIC:
+        assert len(conversions) == 1  # tried, whatever came of it: the child's verdict decides
     else:
         assert conversions == []
-    assert len(forks) == 1  # the careful path, on the source read again, checks in turn
+    # the careful path, on the source read again, checks in turn; a suspicious source has no child
+    assert len(forks) == (0 if name in SUSPICIOUS else 1)
 
 
 # --- a child that fails, and where no child is forked -------------------------------------------------

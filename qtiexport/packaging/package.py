@@ -26,6 +26,18 @@ def check_member_path(name: str) -> str:
 
 
 Content = Union[bytes, Callable[[], bytes]]
+
+
+class Lazy:
+    """A lazy member made by `make()`, declaring its `cost` (see Package) in units of one ordinary member."""
+
+    __slots__ = ("make", "cost")
+
+    def __init__(self, make: Callable[[], bytes], cost: int):
+        self.make, self.cost = make, cost
+
+    def __call__(self) -> bytes:
+        return self.make()
 _path = operator.itemgetter(0)
 
 
@@ -37,8 +49,9 @@ class Package:
     member's content is bytes, or a function that makes them when the member is written, so a
     large package is streamed into its zip one member at a time instead of held in memory whole.
     Such a function must be pure: it is called again each time the member is read. It may have a
-    `cost` attribute, the work it stands for in units of one ordinary member (default 1), from
-    which the zip writer decides whether making the members in worker processes pays.
+    `cost` attribute (see Lazy), the work it stands for in units of one ordinary member (default 1),
+    from which the zip writer decides whether making the members in worker processes pays, and
+    how to share them out.
     """
 
     name: str

@@ -107,7 +107,10 @@ def _fork(data: object, text: str | None, mask: set) -> Validation | None:
     except OSError:
         pid = None
     if pid == 0:
-        _check(data, text, read_end, write_end, mask)  # never returns
+        try:
+            _check(data, text, read_end, write_end, mask)  # never returns
+        finally:
+            os._exit(1)  # only if _check could not even start: never run the parent's code here
     os.close(write_end)
     if pid is None:
         os.close(read_end)

@@ -262,3 +262,46 @@ def test_a_staged_file_never_started_is_aborted_cleanly(tmp_path: Path, no_child
     staged = zipwriter.stage_zip(lazy_package(300), tmp_path / "p.zip", WHEN, workers=2, start=False)
     staged.abort()
     assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="member workers are forked processes")
+@pytest.mark.parametrize("memory_files", [True, False], ids=["members-in-memfd", "members-down-the-pipe"])
+def test_member_workers_give_the_same_bytes_with_or_without_memory_files(monkeypatch, memory_files, no_children_left):
+    from qtiexport.packaging import workers
+
+    if not memory_files:
+        monkeypatch.setattr(workers, "_memory_file", lambda name: None)
+    elif workers._memory_file("probe") is None:
+        pytest.skip("no memfd here")
+    package = lazy_package(3000)  # more than a pipe holds, so the writer reads while the workers make
+    assert zipwriter.zip_bytes(package, WHEN, workers=2) == zipwriter.zip_bytes(package, WHEN, workers=0)
+
+
+def test_lazy_members_are_shared_out_by_their_cost_largest_first():
+    from qtiexport.packaging.package import Lazy
+    from qtiexport.packaging.workers import share_out
+
+    entries = [("imsmanifest.xml", Lazy(lambda: b"m", cost=550))]
+    entries += [(f"items/{n:04}.xml", (lambda: b"i")) for n in range(1000)]
+    entries += [("test.xml", Lazy(lambda: b"t", cost=250)), ("z.bin", b"eager, not shared")]
+    assignment = share_out(Package(name="p", entries=tuple(entries)), 2)
+    costs = [550] + [1] * 1000 + [250]
+    assert len(assignment) == 1002
+    assert assignment[0] != assignment[-1]  # the manifest and the test go to different workers
+    loads = [sum(c for c, w in zip(costs, assignment) if w == worker) for worker in (0, 1)]
+    assert abs(loads[0] - loads[1]) <= 1
+    assert share_out(Package(name="p", entries=tuple(entries)), 2) == assignment  # the same every time
+    assert share_out(Package(name="p", entries=tuple(entries)), 1) == [0] * 1002
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="member workers are forked processes")
+def test_costly_members_made_by_workers_give_the_same_bytes(no_children_left):
+    from qtiexport.packaging.package import Lazy
+
+    package = lazy_package(500)
+    entries = list(package.entries)
+    entries[1] = (entries[1][0], Lazy(entries[1][1], cost=300))
+    entries[-2] = (entries[-2][0], Lazy(entries[-2][1], cost=120))
+    costly = Package(name="costly", entries=tuple(entries))
+    for workers in (2, 3):
+        assert zipwriter.zip_bytes(costly, WHEN, workers=workers) == zipwriter.zip_bytes(package, WHEN, workers=0)

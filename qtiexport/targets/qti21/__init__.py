@@ -8,7 +8,7 @@ from typing import Callable
 from ... import ids
 from ...model import Quiz
 from ...packaging.imscp import Resource, assert_complete
-from ...packaging.package import MANIFEST, Package
+from ...packaging.package import MANIFEST, Lazy, Package
 from ..base import BuildContext, Writer
 from ...packaging.xsd import SchemaSet
 from .check import check
@@ -52,9 +52,12 @@ def build(quiz: Quiz, ctx: BuildContext) -> Package:
         members[href] = items.member(question, titles[question.id])
         # identifier, type, href, files, dependencies, metadata (positional: a quarter of the cost)
         resources.append(Resource(f"ITEM-{question.id}", ITEM_TYPE, href, (href,), (), metadata[kind]))
-    members[TEST_FILE] = functools.partial(
+    # The test and the manifest are made as items are, by member workers for a large quiz; their cost
+    # (in items, measured) lets the workers share the work out evenly (see packaging/workers.py).
+    questions = len(hrefs)
+    members[TEST_FILE] = Lazy(functools.partial(
         assessment_test, quiz, section_ids, hrefs, ctx.generator, canvas_shuffle_id, test_part_id
-    )
+    ), cost=questions // 4)
     resources.append(
         Resource(
             identifier=f"TEST-{quiz.id}",
@@ -65,7 +68,7 @@ def build(quiz: Quiz, ctx: BuildContext) -> Package:
         )
     )
     assert_complete(resources, list(members))
-    members[MANIFEST] = functools.partial(imsmanifest, quiz, tuple(resources))
+    members[MANIFEST] = Lazy(functools.partial(imsmanifest, quiz, tuple(resources)), cost=questions * 11 // 20)
     return Package.of(f"{quiz.id}-qti21", members)
 
 

@@ -1,15 +1,15 @@
 """Member workers: forked processes that make and deflate a package's lazy members, which the zip writer reads in order.
 
 A package's lazy members are pure functions (see Package), so another process can call them: after
-a fork it holds the same package. The lazy members (numbered in zip order) are shared out before the
-fork, largest first, each to the worker with the least work so far, by their declared `cost` (1
-unless a member says otherwise: a manifest listing every item costs more than an item). Each worker makes and
-deflates its members in order, appends each to its own in-memory file
-(memfd) and sends its frame (number, CRC, sizes) down its own pipe; the zip writer reads member k
-from the worker it went to, so the bytes of the zip are the same as when it makes every member itself.
-A worker never waits for the writer (which may be slow to get the interpreter lock while its
-process does other work) nor for a slower worker: its members wait in its file. Where memfd is
-missing, the members go down the pipe after their frames, and a worker runs at most a pipe ahead.
+a fork it holds the same package. The lazy members (numbered in zip order) are shared out before
+the fork, largest first, each to the worker with the least work so far, by their declared `cost`
+(1 unless a member says otherwise: a manifest listing every item costs more than an item). Each
+worker makes and deflates its members in order, appends each to its own in-memory file (memfd)
+and sends its frame (number, CRC, sizes) down its own pipe; the zip writer reads member k from the
+worker it went to, so the bytes of the zip are the same as when it makes every member itself. A
+worker never waits for the writer (which may be slow to get the interpreter lock while its process
+does other work) nor for a slower worker: its members wait in its file. Where memfd is missing,
+the members go down the pipe after their frames, and a worker runs at most a pipe ahead.
 
 Workers are used only where that is safe and pays: on Linux, with at least two usable cores, from a
 process with no other thread (forking a process with threads risks locks held by them), and for a
@@ -31,7 +31,7 @@ from isal import isal_zlib
 
 from .package import Package
 
-MIN_LAZY_COST = 64  # units of work (lazy members, or their declared cost): below this, forking costs more than it saves
+MIN_LAZY_COST = 64  # units of work (lazy members, or their declared cost) below which forking costs more than it saves
 MAX_WORKERS = 4
 _FRAME = struct.Struct("<IIQQ")  # lazy member number, CRC-32, size, deflated size (the bytes: in the file or after)
 _FAILED = 0xFFFFFFFF  # in place of a member number: a pickled (exception, traceback text) follows

@@ -15,13 +15,11 @@ where the fork fails, the reader checks the data itself.
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator
 
 from . import build, schema
 
@@ -83,18 +81,6 @@ def start(data: object, text: str | None = None) -> Validation | None:
         return _fork(data, text, mask)
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # a signal that came meanwhile is handled here
-
-
-@contextlib.contextmanager
-def validation(data: object, text: str | None = None) -> Iterator[Validation | None]:
-    """Yield start(data, text), and reap the child on leaving."""
-    child = None
-    try:
-        child = start(data, text)
-        yield child
-    finally:
-        if child is not None:
-            child.close()
 
 
 def _fork(data: object, text: str | None, mask: set) -> Validation | None:

@@ -104,11 +104,6 @@ class XmlWriter:
         self._line()
         self._xf.write(detached)
 
-    @property
-    def nsmap(self) -> dict[str | None, str]:
-        """The namespaces in scope where the next element goes."""
-        return dict(self._nsmap)
-
     def write_each(self, items: Iterable[T], add: Callable[[etree._Element, T], object]) -> None:
         """Write, at the current depth, the elements `add(parent, item)` appends to `parent` for each of `items`.
 
@@ -248,18 +243,18 @@ def write_resources(out: XmlWriter, namespace: str, resources: Sequence[Resource
             found["href"] = resource.href
         return found
 
-    def element(parent: etree._Element, resource: Resource) -> etree._Element:
-        made = etree.SubElement(parent, resource_tag, attributes(resource))
-        if resource.metadata:
-            etree.SubElement(made, metadata_tag).extend(m.__copy__() for m in resource.metadata)
-        for path in resource.files:
-            etree.SubElement(made, file_tag, href=path)
-        for identifier in resource.dependencies:
-            etree.SubElement(made, dependency_tag, identifierref=identifier)
-        return made
+    def add_metadata(parent: etree._Element, metadata: tuple[etree._Element, ...]) -> None:
+        etree.SubElement(parent, metadata_tag).extend(m.__copy__() for m in metadata)
+
+    def add_file(parent: etree._Element, path: str) -> None:
+        etree.SubElement(parent, file_tag, href=path)
+
+    def add_dependency(parent: etree._Element, identifier: str) -> None:
+        etree.SubElement(parent, dependency_tag, identifierref=identifier)
 
     # Copying a finished resource and setting its values costs half as much as making its elements
-    # one by one; resources of one shape (an item's, for each question) share a template.
+    # one by one; resources of one shape (an item's, for each question) share a template: a copy
+    # of the first of them.
     templates: dict[tuple, etree._Element] = {}
 
     def add_resource(parent: etree._Element, resource: Resource) -> None:
@@ -267,8 +262,14 @@ def write_resources(out: XmlWriter, namespace: str, resources: Sequence[Resource
                  len(resource.files), len(resource.dependencies))
         template = templates.get(shape)
         if template is None:
-            templates[shape] = element(etree.Element("batch", nsmap=out.nsmap), resource)
-            element(parent, resource)
+            made = etree.SubElement(parent, resource_tag, attributes(resource))
+            if resource.metadata:
+                add_metadata(made, resource.metadata)
+            for path in resource.files:
+                add_file(made, path)
+            for identifier in resource.dependencies:
+                add_dependency(made, identifier)
+            templates[shape] = made.__copy__()
             return
         made = template.__copy__()
         made.set("identifier", resource.identifier)
@@ -291,12 +292,9 @@ def write_resources(out: XmlWriter, namespace: str, resources: Sequence[Resource
                 out.write_each(resources[start:end], add_resource)
                 start = end + 1
                 with out.element(resource_tag, attributes(resource)):
-                    if resource.metadata:
-                        out.write_each([resource.metadata], lambda parent, metadata: etree.SubElement(
-                            parent, metadata_tag).extend(m.__copy__() for m in metadata))
-                    out.write_each(resource.files, lambda parent, path: etree.SubElement(parent, file_tag, href=path))
-                    out.write_each(resource.dependencies, lambda parent, identifier: etree.SubElement(
-                        parent, dependency_tag, identifierref=identifier))
+                    out.write_each([resource.metadata] if resource.metadata else [], add_metadata)
+                    out.write_each(resource.files, add_file)
+                    out.write_each(resource.dependencies, add_dependency)
         out.write_each(resources[start:], add_resource)
 
 

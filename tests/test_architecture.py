@@ -18,6 +18,7 @@ RANKS = {
     "errors": 0,
     "_xml": 0,
     "ids": 0,
+    "_processes": 0,
     "model": 1,
     "scoring": 2,
     "reader": 2,

@@ -11,11 +11,11 @@ worker never waits for the writer (which may be slow to get the interpreter lock
 does other work) nor for a slower worker: its members wait in its file. Where memfd is missing,
 the members go down the pipe after their frames, and a worker runs at most a pipe ahead.
 
-Workers are used only where that is safe and pays: on Linux, with at least two usable cores, from a
-process with no other thread (forking a process with threads risks locks held by them), and for a
-package whose lazy members stand for enough work: one unit each, or the `cost` a lazy member
-declares (the page of a SCORM player holding a whole quiz counts its questions). There are never
-more workers than lazy members. Elsewhere the zip writer makes the members itself.
+Workers are used only where that is safe and pays: where forking is (qtiexport/_processes.py: on
+Linux, with at least two usable cores, from a process with no other thread), and for a package
+whose lazy members stand for enough work: one unit each, or the `cost` a lazy member declares (the
+page of a SCORM player holding a whole quiz counts its questions). There are never more workers
+than lazy members. Elsewhere the zip writer makes the members itself.
 """
 
 from __future__ import annotations
@@ -23,12 +23,11 @@ from __future__ import annotations
 import gc
 import os
 import struct
-import sys
-import threading
 from typing import BinaryIO
 
 from isal import isal_zlib
 
+from .. import _processes
 from .package import Package
 
 MIN_LAZY_COST = 64  # units of work (lazy members, or their declared cost) below which forking costs more than it saves
@@ -39,24 +38,14 @@ _PIPE_BYTES = 1 << 20
 _SEND_BYTES = 1 << 16  # a worker sends what it has made in batches of about this many bytes
 
 
-def usable_cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
-
-
 def worker_count(package: Package) -> int:
     """Return how many member workers to use for `package`: 0 when the zip writer should make the members itself."""
-    if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
+    if not _processes.forking_is_safe():
         return 0
-    if threading.active_count() != 1:
-        return 0
-    cores = usable_cores()
     lazy = [content for _, content in package.entries if callable(content)]
-    if cores < 2 or sum(getattr(content, "cost", 1) for content in lazy) < MIN_LAZY_COST:
+    if sum(getattr(content, "cost", 1) for content in lazy) < MIN_LAZY_COST:
         return 0
-    return min(cores, MAX_WORKERS, len(lazy))
+    return min(_processes.usable_cores(), MAX_WORKERS, len(lazy))
 
 
 def share_out(package: Package, count: int) -> list[int]:

@@ -8,9 +8,9 @@ a pipe, while the parent builds the model. A child that sends nothing
 The child writes nowhere else, and leaves with os._exit: no atexit handler, no flush of the
 parent's buffered output.
 
-Forking is used only where it is safe: on Linux, with at least two usable cores, from a process
-with no other thread (forking a process with threads risks locks held by them). Elsewhere, and
-where the fork fails, the reader checks the data itself.
+Forking is used only where it is safe (qtiexport/_processes.py: on Linux, with at least two usable
+cores, from a process with no other thread). Elsewhere, and where the fork fails, the reader checks
+the data itself.
 """
 
 from __future__ import annotations
@@ -19,24 +19,11 @@ import gc
 import os
 import signal
 import sys
-import threading
 
+from .._processes import forking_is_safe
 from . import build, schema
 
 _VERDICTS = {b"1": True, b"0": False}
-
-
-def _usable_cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
-
-
-def forking_is_safe() -> bool:
-    """Return whether a child process may be forked here to check data against the schema."""
-    return (sys.platform.startswith("linux") and hasattr(os, "fork")
-            and threading.active_count() == 1 and _usable_cores() >= 2)
 
 
 class Validation:

@@ -223,9 +223,11 @@ class _Costly:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="member workers are used on Linux")
 def test_a_lazy_member_declaring_its_cost_gets_a_worker(monkeypatch):
+    from qtiexport import _processes
     from qtiexport.packaging import workers
 
-    monkeypatch.setattr(workers, "usable_cores", lambda: 2)
+    monkeypatch.setattr(_processes, "forking_is_safe", lambda: True)  # whatever threads earlier tests left
+    monkeypatch.setattr(_processes, "usable_cores", lambda: 2)
     few = Package(name="few", entries=(("a", _Costly(1)), ("b", b"x")))
     costly = Package(name="costly", entries=(("a", _Costly(workers.MIN_LAZY_COST)), ("b", b"x")))
     assert workers.worker_count(few) == 0
@@ -236,10 +238,16 @@ def test_a_lazy_member_declaring_its_cost_gets_a_worker(monkeypatch):
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="member workers are forked processes")
 def test_packages_staged_unstarted_fork_their_workers_before_any_writing_thread(tmp_path: Path, monkeypatch,
                                                                                  no_children_left):
-    """build_file stages every package unstarted, then starts them: each forks while no other thread runs."""
-    from qtiexport.packaging import workers
+    """build_file stages every package unstarted, then starts them: each forks while no other thread runs.
 
-    monkeypatch.setattr(workers, "usable_cores", lambda: 2)
+    Threads that earlier tests left running are counted as already there: only a writing thread
+    started before a fork would be one more, and would stop the fork.
+    """
+    from qtiexport import _processes
+
+    already = threading.active_count()
+    monkeypatch.setattr(_processes, "forking_is_safe", lambda: threading.active_count() == already)
+    monkeypatch.setattr(_processes, "usable_cores", lambda: 2)
     forked_with_threads = []
     real_fork = os.fork
 
@@ -253,7 +261,7 @@ def test_packages_staged_unstarted_fork_their_workers_before_any_writing_thread(
     for stage in staged:
         stage.start()
     paths = [stage.commit() for stage in staged]
-    assert forked_with_threads == [1, 1, 1]  # two workers for the items, one for the page
+    assert forked_with_threads == [already] * 3  # two workers for the items, one for the page
     for package, path in zip(packages, paths):
         assert path.read_bytes() == zipwriter.zip_bytes(package, WHEN, workers=0)
 

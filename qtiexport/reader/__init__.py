@@ -26,9 +26,7 @@ def load(source: str | os.PathLike | dict) -> Quiz:
     """
     if isinstance(source, dict):
         return _load("<data>", data=source)
-    path = Path(source)
-    # no name here keeps the bytes alive while the rest runs; the careful path reads them again
-    return _load(str(path), raw=_read(path), again=lambda: {"raw": _read(path)})
+    return load_pending(source).confirm()
 
 
 def load_pending(source: str | os.PathLike) -> PendingQuiz:
@@ -39,6 +37,7 @@ def load_pending(source: str | os.PathLike) -> PendingQuiz:
     being waited for here. Raises InputError, as load() does, for every problem already known.
     """
     path = Path(source)
+    # no name here keeps the bytes alive while the rest runs; the careful path reads them again
     read = _load(str(path), raw=_read(path), again=lambda: {"raw": _read(path)}, pending=True)
     return read if isinstance(read, PendingQuiz) else PendingQuiz(read)
 
@@ -59,13 +58,7 @@ class PendingQuiz:
 
     def confirm(self) -> Quiz:
         child, self._child = self._child, None
-        if child is None:
-            return self.quiz
-        try:
-            valid = child.valid()
-        finally:
-            child.close()
-        if not (valid and self.quiz is not None):
+        if child is not None and not (child.valid() and self.quiz is not None):  # valid() reaps the child
             # Invalid, no verdict, or no model: the plain path on the source read again, which
             # gives every problem (or, for a file changed meanwhile, the quiz it now holds).
             self.quiz = None

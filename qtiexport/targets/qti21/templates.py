@@ -179,15 +179,36 @@ class ItemTemplate:
                 self._find(index, None, text)
             for name, value in element.items():
                 self._find(index, name, value)
-        # serialized() fills a working copy in place, item after item: its slots' elements, the values
+        # serialized() fills a working copy in place, item after item: where its values go, the values
         # it holds (None: not known, as after a fill that failed), and a lock against another thread.
         self._working = root.__copy__()
-        elements = list(self._working.iter())
-        self._texts = [(elements[index], value) for index, where, value in self.slots if where is None]
-        self._attributes = [(elements[index], where, value) for index, where, value in self.slots if where is not None]
-        self._joined = [(elements[index], where, parts) for index, where, parts in self.joined]
+        self._slots_of_working = self._slots_in(self._working)
         self._last: list[str] | None = None
         self._lock = threading.Lock()
+
+    def _slots_in(self, copy: etree._Element) -> tuple[list, list, list]:
+        """Return where the values go in `copy` of the template: (texts, attributes, joined), by element."""
+        elements = list(copy.iter())
+        return ([(elements[index], value) for index, where, value in self.slots if where is None],
+                [(elements[index], where, value) for index, where, value in self.slots if where is not None],
+                [(elements[index], where, parts) for index, where, parts in self.joined])
+
+    @staticmethod
+    def _set(slots: tuple[list, list, list], values: list[str], last: list[str | None]) -> None:
+        """Put `values` into `slots`, skipping those equal to the `last` ones put there."""
+        texts, attributes, joined = slots
+        for element, value in texts:
+            if values[value] != last[value]:
+                element.text = values[value]
+        for element, name, value in attributes:
+            if values[value] != last[value]:
+                element.set(name, values[value])
+        for element, where, parts in joined:
+            value = "".join(values[p] if isinstance(p, int) else p for p in parts)
+            if where is None:
+                element.text = value
+            else:
+                element.set(where, value)
 
     def _find(self, index: int, where: str | None, template: str) -> None:
         if template == _POINTS_TEXT:
@@ -204,18 +225,7 @@ class ItemTemplate:
     def fill(self, values: list[str]) -> etree._Element:
         """Return a copy of the template with the placeholders replaced by `values`."""
         root = self.root.__copy__()  # lxml copies the whole tree in C; copy.deepcopy adds Python overhead
-        elements = list(root.iter())
-        for index, where, value in self.slots:
-            if where is None:
-                elements[index].text = values[value]
-            else:
-                elements[index].set(where, values[value])
-        for index, where, parts in self.joined:
-            value = "".join(values[p] if isinstance(p, int) else p for p in parts)
-            if where is None:
-                elements[index].text = value
-            else:
-                elements[index].set(where, value)
+        self._set(self._slots_in(root), values, [None] * len(values))
         return root
 
     def serialized(self, values: list[str]) -> bytes:
@@ -229,20 +239,7 @@ class ItemTemplate:
             return serialize(self.fill(values))
         try:
             last, self._last = self._last, None  # None until this fill is complete: a failed one leaves no trust
-            if last is None:
-                last = [None] * len(values)
-            for element, value in self._texts:
-                if values[value] != last[value]:
-                    element.text = values[value]
-            for element, name, value in self._attributes:
-                if values[value] != last[value]:
-                    element.set(name, values[value])
-            for element, where, parts in self._joined:
-                value = "".join(values[p] if isinstance(p, int) else p for p in parts)
-                if where is None:
-                    element.text = value
-                else:
-                    element.set(where, value)
+            self._set(self._slots_of_working, values, last or [None] * len(values))
             self._last = values[:]
             return serialize(self._working)
         finally:
@@ -267,16 +264,19 @@ class ItemFactory:
         template = self.templates[shape] = ItemTemplate(self.build(placeholder, self.quiz, placeholder_title))
         return template
 
-    def item(self, question: Question, title: str) -> etree._Element:
+    def _find_template(self, question: Question, title: str) -> tuple[ItemTemplate | None, list[str]]:
+        """Return the template of `question`'s shape (None: build this one directly) and its values."""
         shape, values = shape_and_values(question, title)
-        template = self.templates.get(shape) or self._template(question, title, shape)
+        return self.templates.get(shape) or self._template(question, title, shape), values
+
+    def item(self, question: Question, title: str) -> etree._Element:
+        template, values = self._find_template(question, title)
         if template is None:
             return self.build(question, self.quiz, title)
         return template.fill(values)
 
     def serialized(self, question: Question, title: str) -> bytes:
-        shape, values = shape_and_values(question, title)
-        template = self.templates.get(shape) or self._template(question, title, shape)
+        template, values = self._find_template(question, title)
         if template is None:
             return serialize(self.build(question, self.quiz, title))
         return template.serialized(values)

@@ -47,14 +47,17 @@ def test_generated_sources(source):
     assert_same_items(qtiexport.load(source))
 
 
-def test_templates_are_shared_between_questions_of_one_shape():
-    quiz = qtiexport.load({"id": "bank", "title": "Bank", "questions": [
-        {"id": f"q{n}", "type": "single_choice", "prompt": f"Question {n} & <{n}>",
-         "choices": [{"id": c, "text": f"{c} {n}", "correct": c == "b"} for c in "abcd"]} for n in range(50)]})
+def templates_made(quiz) -> int:
+    """Return how many templates making every item of `quiz` takes."""
     factory = ItemFactory(quiz)
     for question in quiz.questions:
         factory.item(question, question.id)
-    assert len(factory.templates) == 1
+    return len(factory.templates)
+
+
+def test_templates_are_shared_between_questions_of_one_shape():
+    quiz = _bank([1] * 50, prompt="Question {n} & <{n}>")
+    assert templates_made(quiz) == 1
     assert_same_items(quiz)
 
 
@@ -69,19 +72,17 @@ def test_labels_that_canvas_reads_differently_get_their_own_template():
     assert b"TF_RESPONSE" in items[0] and b"TF_RESPONSE" not in items[1] and b"TF_RESPONSE" not in items[2]
 
 
-def _bank(points):
+def _bank(points, prompt="Question {n}"):
+    """A bank of single-choice questions of one shape, one for each of `points`; `prompt` is formatted with n."""
     return qtiexport.load({"id": "bank", "title": "Bank", "questions": [
-        {"id": f"q{n}", "type": "single_choice", "prompt": f"Question {n}", "points": p,
+        {"id": f"q{n}", "type": "single_choice", "prompt": prompt.format(n=n), "points": p,
          "choices": [{"id": c, "text": f"{c} {n}", "correct": c == "b"} for c in "abcd"]}
         for n, p in enumerate(points)]})
 
 
 def test_points_are_a_value_not_part_of_the_shape():
     quiz = _bank([1, 2.5, 0.25, 1000, 3, 1e-3])
-    factory = ItemFactory(quiz)
-    for question in quiz.questions:
-        factory.item(question, question.id)
-    assert len(factory.templates) == 1
+    assert templates_made(quiz) == 1
     assert_same_items(quiz)
 
 

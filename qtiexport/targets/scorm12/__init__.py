@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import os
 
 from ...errors import BuildError, Diagnostic
 from ...model import Quiz
 from ...packaging.imscp import assert_complete
-from ...packaging.package import MANIFEST, Package
+from ...packaging.package import MANIFEST, Lazy, Package
 from ...packaging.xsd import SchemaSet
 from ..base import BuildContext, Writer
 from .check import check
@@ -40,21 +41,9 @@ def manifest_title(quiz: Quiz, ctx: BuildContext) -> str:
     return quiz.title[: TITLE_LIMIT - 1] + "\u2026"
 
 
-class PlayerPage:
-    """index.html with the quiz's data, made when the zip is written: a lazy package member (see Package).
-
-    `cost` tells the zip writer the work it stands for (one unit a question, as an item of the QTI
-    package), so that a large quiz's page is made by a member worker while the rest goes on.
-    """
-
-    __slots__ = ("quiz", "cost")
-
-    def __init__(self, quiz: Quiz):
-        self.quiz = quiz
-        self.cost = len(quiz.questions)
-
-    def __call__(self) -> bytes:
-        return render_index(player_file(LAUNCH).decode("utf-8"), quiz_data(self.quiz)).encode("utf-8")
+def player_page(quiz: Quiz) -> bytes:
+    """Return index.html with the quiz's data."""
+    return render_index(player_file(LAUNCH).decode("utf-8"), quiz_data(quiz)).encode("utf-8")
 
 
 def build(quiz: Quiz, ctx: BuildContext) -> Package:
@@ -79,7 +68,10 @@ def build(quiz: Quiz, ctx: BuildContext) -> Package:
         )
     for warning in weighting_warnings(quiz):
         ctx.warn(warning)
-    members = {LAUNCH: PlayerPage(quiz), **{name: player_file(name) for name in PLAYER_ASSETS}}
+    # The page is made when the zip is written; its cost (one unit a question, as an item of the
+    # QTI package) lets a large quiz's page be made by a member worker while the rest goes on.
+    page = Lazy(functools.partial(player_page, quiz), cost=len(quiz.questions))
+    members = {LAUNCH: page, **{name: player_file(name) for name in PLAYER_ASSETS}}
     manifest, resource = imsmanifest(quiz, sorted(members), manifest_title(quiz, ctx))
     assert_complete([resource], list(members))
     members[MANIFEST] = manifest

@@ -12,12 +12,11 @@ from ... import scoring
 from ...errors import Diagnostic
 from ...model import MultipleResponse, Question, Quiz, TrueFalse
 
-FORMAT = 2  # 2: a question or choice leaves out each field that has its default (see QUESTION_DEFAULTS)
-# What the player assumes for a field of a question or choice that format 2 leaves out. A choice's
-# `response` is RESPONSE_CHARS[i] (TRUE_FALSE_RESPONSES[i] for true/false) for the i-th choice, and
-# a question's `weighting` its points; player.js fills them in the same way (withDefaults).
-QUESTION_DEFAULTS = {"title": None, "scoring": "all-or-nothing", "feedback": None}
-CHOICE_DEFAULTS = {"correct": False, "feedback": None, "fixed": False}
+# Format 2: a question or choice leaves out each field that has its default (question_data; the
+# defaults are listed in docs/scorm12.md). A choice's `response` is RESPONSE_CHARS[i]
+# (TRUE_FALSE_RESPONSES[i] for true/false) for the i-th choice, and a question's `weighting` its
+# points; player.js fills them in the same way (withDefaults).
+FORMAT = 2
 # SCORM 1.2 reports a choice as one character: the i-th choice (source order) is RESPONSE_CHARS[i].
 RESPONSE_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789"
 TRUE_FALSE_RESPONSES = "tf"  # a true/false question reports "t" or "f"
@@ -66,8 +65,9 @@ def question_data(question: Question) -> dict:
     if len(choices) > len(responses):
         raise ValueError(f"{question.pointer}: {len(choices)} choices; SCORM responses name at most {len(responses)}")
     data = {"id": question.id, "type": question_type(question), "prompt": question.prompt, "points": points}
-    # Only what differs from the defaults (QUESTION_DEFAULTS, CHOICE_DEFAULTS): about 40 % less JSON
-    # for a typical bank, to write, deflate and parse in the browser.
+    # Only what differs from the defaults (title none, weighting the points, scoring all-or-nothing,
+    # no feedback; a choice not correct, not fixed, without feedback): about 40 % less JSON for a
+    # typical bank, to write, deflate and parse in the browser.
     if question.title is not None:
         data["title"] = question.title
     if weighting != points:

@@ -263,7 +263,7 @@ def build(sources: tuple[str, ...], output: Path, target_names: tuple[str, ...],
         else:
             loaded = list(zip(files, _load_all(files)))
     ids: dict[str, Path] = {}
-    for path, quiz in loaded[1:] and loaded:  # one source alone has no one to clash with
+    for path, quiz in loaded if len(loaded) > 1 else []:  # one source alone (perhaps still being checked) clashes with none
         if quiz.id in ids:
             raise UsageError(f"{path} and {ids[quiz.id]} both have the quiz id {quiz.id!r}; their packages "
                              "would overwrite each other")

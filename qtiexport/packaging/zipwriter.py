@@ -115,8 +115,8 @@ def _zip_into(out: BinaryIO, package: Package, date_time: tuple[int, int, int, i
     the next members overlaps with compressing the previous ones; they travel in batches, so the
     threads rarely wait for each other. With `workers`, lazy members come made and deflated from
     those processes instead, and this thread writes them in turn. Members are written in order
-    by one thread, so the bytes do not depend on timing. Setting `cancel` stops the work between members (the zip is then
-    incomplete: the caller throws it away). `workers` are closed on return.
+    by one thread, so the bytes do not depend on timing. Setting `cancel` stops the work between
+    members (the zip is then incomplete: the caller throws it away). `workers` are closed on return.
     """
     stream = _ZipStream(out, date_time)
     if workers is not None:  # members come made and deflated: one thread writes them in turn

@@ -91,8 +91,9 @@ def build_file(source: str | os.PathLike, target_names: list[str], output: str |
     or not at all: with `fail_on_warning`, a source with warnings writes nothing. `quiz` may be
     given when `source` was already loaded; as a PendingQuiz (see load_pending), the packages are
     built and written to temporary files while the source's schema check ends, and an invalid
-    source raises InputError before anything is put in place. Picklable in and out, so several
-    sources can be built in parallel processes.
+    source raises InputError before anything is put in place. Without `quiz`, a large source is read
+    with its questions left in the file until written (see load_pending), and closed on return.
+    Picklable in and out, so several sources can be built in parallel processes.
     """
     from .reader import locate
     from .targets import BuildContext, get_writer
@@ -112,7 +113,10 @@ def build_file(source: str | os.PathLike, target_names: list[str], output: str |
             stage.start()
 
     try:
-        pending = quiz if isinstance(quiz, PendingQuiz) else PendingQuiz(quiz or load(source))
+        if isinstance(quiz, PendingQuiz):
+            pending = quiz
+        else:
+            pending = PendingQuiz(quiz) if quiz is not None else load_pending(source, defer=True)
         provisional = pending.quiz
         if provisional is not None:
             try:

@@ -249,10 +249,11 @@ def build(sources: tuple[str, ...], output: Path, target_names: tuple[str, ...],
     with _quizzes_kept():
         if len(files) == 1 and not keep_going:
             # One source: a large one's schema check ends while its packages are built (nothing is
-            # put in place unless it passes; see build_file), instead of being waited for here.
+            # put in place unless it passes; see build_file), instead of being waited for here, and
+            # its questions' text stays in the file until the writers need it (reader/deferred.py).
             from .reader import load_pending
 
-            loaded = [(files[0], load_pending(files[0]))]
+            loaded = [(files[0], load_pending(files[0], defer=True))]
         elif keep_going:
             for path in files:
                 try:

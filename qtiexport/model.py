@@ -41,6 +41,11 @@ class SingleChoice:
     feedback: Feedback | None = None
     pointer: str = ""
 
+    @property
+    def choice_count(self) -> int:
+        """How many choices the question has (a writer may need only this of every question)."""
+        return len(self.choices)
+
 
 @dataclass(frozen=True, slots=True)
 class MultipleResponse:
@@ -54,6 +59,11 @@ class MultipleResponse:
     title: str | None = None
     feedback: Feedback | None = None
     pointer: str = ""
+
+    @property
+    def choice_count(self) -> int:
+        """How many choices the question has (a writer may need only this of every question)."""
+        return len(self.choices)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +86,11 @@ class TrueFalse:
             Choice(id="true", text=self.labels[0], correct=self.answer),
             Choice(id="false", text=self.labels[1], correct=not self.answer),
         )
+
+    @property
+    def choice_count(self) -> int:
+        """Two: true and false."""
+        return 2
 
 
 Question = Union[SingleChoice, MultipleResponse, TrueFalse]

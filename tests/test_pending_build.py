@@ -100,7 +100,7 @@ def test_a_source_read_again_is_built_from_what_it_holds_then(tmp_path: Path, co
     changed = json.loads(VALID.read_text(encoding="utf-8"))
     changed["title"] = "Changed meanwhile"
     source.write_text(json.dumps(changed), encoding="utf-8")
-    monkeypatch.setattr(concurrent.Validation, "valid", lambda self: None)
+    monkeypatch.setattr(concurrent.Validation, "valid", lambda self, read=b"": None)
     built = build_file(source, TARGETS, folder(tmp_path / "pending"), quiz=pending)
     plain = build_file(source, TARGETS, folder(tmp_path / "plain"))
     assert len(built.written) == 2

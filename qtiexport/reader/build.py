@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable
 from decimal import Decimal
 
 from ..errors import to_pointer
@@ -101,7 +102,7 @@ def semantic_problems(data: object, text: str | None = None) -> list[Problem]:
     for s, q, question in _questions(data):
         claim(question.get("id"), s, q)
         kind = question.get("type")
-        if kind in _CHOICE_KINDS:  # a tuple: `kind` may be any JSON value, even a list
+        if kind in _CHOICE_KINDS:  # a tuple: `kind` may be any JSON value, even a list (see question_fine too)
             choices = question.get("choices")
             if isinstance(choices, list) and not _choices_fine(kind, choices):
                 problems += _choice_problems(_owner(s, q), question)
@@ -109,6 +110,19 @@ def semantic_problems(data: object, text: str | None = None) -> list[Problem]:
 
 
 _CHOICE_KINDS = ("single_choice", "multiple_response")
+
+
+def question_fine(question: dict, ids: set) -> bool:
+    """Return whether `semantic_problems` would find nothing in `question` (which passed the schema), claiming its id in `ids`.
+
+    For a quiz checked question by question (see concurrent.start_walk); its text is checked apart.
+    """
+    identifier = question["id"]
+    if identifier in ids:
+        return False
+    ids.add(identifier)
+    kind = question["type"]
+    return kind not in _CHOICE_KINDS or _choices_fine(kind, question["choices"])
 
 
 def _choices_fine(kind: str, choices: list) -> bool:
@@ -223,32 +237,34 @@ class _Converter:
         self._share = share
 
     def question(self, data: dict, pointer: str) -> Question:
-        get = data.get
         kind = data["type"]
-        if kind == "single_choice":
-            q = _SingleChoiceDraft()
-        elif kind == "multiple_response":
-            q = _MultipleResponseDraft()
-            q.scoring = get("scoring", "all-or-nothing")
-        elif kind == "true_false":
-            q = _TrueFalseDraft()
-            q.answer = data["answer"]
-            labels = get("labels")
-            q.labels = _TRUE_FALSE if labels is None else (labels["true"], labels["false"])
-        else:
-            raise AssertionError(f"unchecked question type {kind!r}")  # the schema admits no other type
-        q.id = data["id"]
+        q = _DRAFT_OF[kind]()
+        self.head(q, data, setattr)
         q.prompt = data["prompt"]
-        points = get("points")
-        q.points = _ONE if points is None else self._decimal(points)
-        q.title = get("title")
-        feedback = get("feedback")
+        feedback = data.get("feedback")
         q.feedback = _feedback(feedback) if feedback else None
         q.pointer = pointer
         if kind != "true_false":
             q.choices = self._choices(data["choices"], pointer)
         q.__class__ = _MODEL_OF[type(q)]
         return q
+
+    def head(self, q: object, data: dict, put: Callable[[object, str, object], None]) -> None:
+        """Give `q` (by `put(q, name, value)`) every field of the question `data` but its text: prompt, choices, feedback."""
+        get = data.get
+        kind = data["type"]
+        if kind == "multiple_response":
+            put(q, "scoring", get("scoring", "all-or-nothing"))
+        elif kind == "true_false":
+            put(q, "answer", data["answer"])
+            labels = get("labels")
+            put(q, "labels", _TRUE_FALSE if labels is None else (labels["true"], labels["false"]))
+        elif kind != "single_choice":
+            raise AssertionError(f"unchecked question type {kind!r}")  # the schema admits no other type
+        put(q, "id", data["id"])
+        points = get("points")
+        put(q, "points", _ONE if points is None else self._decimal(points))
+        put(q, "title", get("title"))
 
     def _decimal(self, value: object) -> Decimal:
         text = str(value)
@@ -290,6 +306,8 @@ _MODEL_OF = {
     _MultipleResponseDraft: MultipleResponse,
     _TrueFalseDraft: TrueFalse,
 }
+_DRAFT_OF = {"single_choice": _SingleChoiceDraft, "multiple_response": _MultipleResponseDraft,
+             "true_false": _TrueFalseDraft}
 
 
 def _feedback(data: dict | None) -> Feedback | None:
@@ -303,28 +321,31 @@ def _feedback(data: dict | None) -> Feedback | None:
     return feedback
 
 
-def to_model(data: dict, origin: str, *, consume: bool = False) -> Quiz:
+def to_model(data: dict, origin: str, *, consume: bool = False, prebuilt: bool = False) -> Quiz:
     """Return the model of `data`, which must already have passed the schema and the semantic checks.
 
     With `consume` (for data the reader parsed itself, never a caller's), every question in `data`
     is replaced by None as soon as it is converted, so that the parsed data and the model of a large
-    quiz are never both whole in memory; `data` is then of no further use.
+    quiz are never both whole in memory; `data` is then of no further use. With `prebuilt`, each
+    array of questions in `data` already holds model questions (see reader/deferred.py).
     """
     convert = _Converter(share=consume)
+
+    def questions(items: list, prefix: str) -> tuple[Question, ...]:
+        return tuple(items) if prebuilt else convert.questions(items, prefix, consume)
     if "sections" in data:
         sections = tuple(
             Section(
                 id=s["id"],
                 title=s["title"],
                 instructions=s.get("instructions"),
-                questions=convert.questions(s["questions"], f"/sections/{i}/questions/", consume),
+                questions=questions(s["questions"], f"/sections/{i}/questions/"),
                 pointer=f"/sections/{i}",
             )
             for i, s in enumerate(data["sections"])
         )
     else:
-        questions = convert.questions(data["questions"], "/questions/", consume)
-        sections = (Section(id=None, title=None, questions=questions),)
+        sections = (Section(id=None, title=None, questions=questions(data["questions"], "/questions/")),)
     meta = data.get("metadata", {})
     source = meta.get("source")
     settings = data.get("settings", {})

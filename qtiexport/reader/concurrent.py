@@ -18,12 +18,14 @@ from __future__ import annotations
 import gc
 import os
 import signal
+import struct
 import sys
 
 from .._processes import forking_is_safe
-from . import build, schema
+from . import build, schema, stream
 
 _VERDICTS = {b"1": True, b"0": False}
+_STAND_IN = {"id": "q", "type": "true_false", "prompt": "q", "answer": True}  # a question the schema accepts
 
 
 class Validation:
@@ -33,11 +35,19 @@ class Validation:
         self._pid, self._fd = pid, fd
         self._verdict: bool | None = None
 
-    def valid(self) -> bool | None:
-        """Return the child's verdict on the data: True (valid), False (invalid) or None (the child sent none)."""
+    def valid(self, read: bytes = b"") -> bool | None:
+        """Return the child's verdict on the data: True (valid), False (invalid) or None (the child sent none).
+
+        A child checking a file (start_walk) says what it read after its verdict: True only if that
+        is `read` (see token), the same bytes the caller read; otherwise None.
+        """
         if self._fd is not None:
             try:
-                self._verdict = _VERDICTS.get(os.read(self._fd, 1))  # b"" once the child is gone without a word
+                message = b""
+                while chunk := os.read(self._fd, 64):  # b"" once the child is gone
+                    message += chunk
+                verdict = _VERDICTS.get(message[:1])
+                self._verdict = None if verdict and message[1:] != read else verdict
             finally:
                 self.close()
         return self._verdict
@@ -59,18 +69,89 @@ class Validation:
 
 def start(data: object, text: str | None = None) -> Validation | None:
     """Return a child process checking `data` (parsed from `text`), None where forking is not safe or fails."""
+    return _start(lambda: _verdict(data, text))
+
+
+def start_walk(fd: int) -> Validation | None:
+    """Return a child process checking the quiz in the open file `fd` question by question (see stream.walk).
+
+    Its verdict is followed by the token of what it read; pass the token of what the caller read
+    to `valid()`, which says True only for a valid file whose bytes both read.
+    """
+    return _start(lambda: _walk_verdict(fd))
+
+
+def token(walked: stream.Walked) -> bytes:
+    """Return what a child checking a file sends after its verdict: the size and CRC-32 of the bytes it read."""
+    return struct.pack("<QI", walked.size, walked.crc)
+
+
+def _start(verdict) -> Validation | None:
     if not forking_is_safe():
         return None
     # Blocked signals wait: none (Ctrl-C) can make the child run the parent's code before it is in
     # _check, nor leave this process with a child it does not know of.
     mask = signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
     try:
-        return _fork(data, text, mask)
+        return _fork(verdict, mask)
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # a signal that came meanwhile is handled here
 
 
-def _fork(data: object, text: str | None, mask: set) -> Validation | None:
+def _verdict(data: object, text: str | None) -> bytes:
+    return b"1" if schema.is_valid(data) and not build.semantic_problems(data, text) else b"0"
+
+
+class _Invalid(Exception):
+    """Ends the walk of a file at its first problem: the verdict is known."""
+
+
+def _walk_verdict(fd: int) -> bytes:
+    """Check the quiz in `fd` as the schema and semantic checks would check it parsed whole.
+
+    Each question is checked against the schema's question definition and the semantic checks
+    as it is read; the rest of the quiz (the skeleton) against the whole schema, each array of
+    questions standing in as one valid question (or none, for an empty one: the schema puts no
+    other condition on them). Text that may hold a character XML cannot carry sends the file to
+    the reader's careful path, which says exactly where.
+    """
+    ids: set = set()
+
+    def on_question(section, index, value, start, text) -> None:
+        if not (schema.is_valid_question(value) and build.question_fine(value, ids)):
+            raise _Invalid
+
+    def on_text(text: str) -> None:
+        if build._may_hold_non_xml(text):
+            raise _Invalid
+
+    try:
+        walked = stream.walk(fd, on_question, on_text=on_text)
+    except (_Invalid, stream.NotStreamable):
+        return b"0"
+    skeleton = dict(walked.skeleton)
+    sections = skeleton.get("sections")
+    if isinstance(sections, list):
+        skeleton["sections"] = [_stand_in(section) for section in sections]
+        for section in sections:
+            identifier = section.get("id") if isinstance(section, dict) else None
+            if isinstance(identifier, str):
+                if identifier in ids:
+                    return b"0"
+                ids.add(identifier)
+    if not schema.is_valid(_stand_in(skeleton)):
+        return b"0"
+    return b"1" + token(walked)
+
+
+def _stand_in(part: object) -> object:
+    """Return `part` (a skeleton, or a section of one) with a Questions in place of a list of questions like it."""
+    if not isinstance(part, dict) or not isinstance(part.get("questions"), stream.Questions):
+        return part
+    return {**part, "questions": [_STAND_IN] if part["questions"].count else []}
+
+
+def _fork(verdict, mask: set) -> Validation | None:
     try:
         read_end, write_end = os.pipe()
     except OSError:
@@ -81,7 +162,7 @@ def _fork(data: object, text: str | None, mask: set) -> Validation | None:
         pid = None
     if pid == 0:
         try:
-            _check(data, text, read_end, write_end, mask)  # never returns
+            _check(verdict, read_end, write_end, mask)  # never returns
         finally:
             os._exit(1)  # only if _check could not even start: never run the parent's code here
     os.close(write_end)
@@ -91,8 +172,8 @@ def _fork(data: object, text: str | None, mask: set) -> Validation | None:
     return Validation(pid, read_end)
 
 
-def _check(data: object, text: str | None, read_end: int, write_end: int, mask: set) -> None:
-    """In the child: send the checks' verdict on `data` down `write_end`, then end the process."""
+def _check(verdict, read_end: int, write_end: int, mask: set) -> None:
+    """In the child: send `verdict()` down `write_end`, then end the process."""
     try:
         gc.disable()  # short-lived; collecting would touch, and so copy, every page shared with the parent
         os.close(read_end)
@@ -102,7 +183,6 @@ def _check(data: object, text: str | None, read_end: int, write_end: int, mask: 
         os.dup2(quiet.fileno(), 1)
         os.dup2(quiet.fileno(), 2)
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-        passed = schema.is_valid(data) and not build.semantic_problems(data, text)
-        os.write(write_end, b"1" if passed else b"0")
+        os.write(write_end, verdict())
     finally:
         os._exit(0)  # no clean-up of the parent's state (atexit handlers, buffered output) in the copy

@@ -169,6 +169,19 @@ def is_valid(data: object) -> bool:
     return True
 
 
+def is_valid_question(data: object) -> bool:
+    """Return whether `data` satisfies the schema's definition of a question (`$defs/question`)."""
+    from fastjsonschema import JsonSchemaException
+
+    from . import _validator
+
+    try:
+        _validator.validate_https___qtiexport_dev_schemas_quiz_v1_quiz_schema_json___defs_question(data)
+    except (JsonSchemaException, RecursionError):
+        return False
+    return True
+
+
 def _plural(count: int, noun: str) -> str:
     return f"{count} {noun if count == 1 else noun + 's'}"
 

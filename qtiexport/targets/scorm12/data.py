@@ -128,7 +128,7 @@ def max_suspend_data(quiz: Quiz) -> int:
     smallest w with 2**w > n: 0 for no answer, or 1 + the chosen choice's index).
     """
     bits = sum(
-        len(q.choices) if isinstance(q, MultipleResponse) else len(q.choices).bit_length() for q in quiz.questions
+        q.choice_count if isinstance(q, MultipleResponse) else q.choice_count.bit_length() for q in quiz.questions
     )
     return 16 + math.ceil(bits / 6)
 

@@ -10,7 +10,7 @@ reference per question, is streamed the same way.)
 from __future__ import annotations
 
 import io
-from typing import Callable, Iterable, Mapping, NamedTuple, Sequence, TypeVar
+from typing import Callable, Collection, Iterable, Iterator, Mapping, NamedTuple, TypeVar
 
 from lxml import etree
 
@@ -226,13 +226,13 @@ class Resource(NamedTuple):
     type: str
     href: str | None
     files: tuple[str, ...]
-    dependencies: tuple[str, ...] = ()
+    dependencies: Collection[str] = ()  # a tuple, or any collection read only by len() and iteration
     metadata: tuple[etree._Element, ...] = ()
     attributes: tuple[tuple[str, str], ...] = ()
 
 
-def write_resources(out: XmlWriter, namespace: str, resources: Sequence[Resource]) -> None:
-    """Write `<resources>` (in the manifest's `namespace`) for `resources`, in the order given."""
+def write_resources(out: XmlWriter, namespace: str, resources: Collection[Resource]) -> None:
+    """Write `<resources>` (in the manifest's `namespace`) for `resources`, in the order given (read once)."""
     resources_tag, resource_tag, metadata_tag, file_tag, dependency_tag = (
         f"{{{namespace}}}{name}" for name in ("resources", "resource", "metadata", "file", "dependency")
     )
@@ -285,27 +285,36 @@ def write_resources(out: XmlWriter, namespace: str, resources: Sequence[Resource
     if not resources:
         out.leaf(resources_tag)
         return
+    remaining = iter(resources)
+    large: list[Resource] = []
+
+    def until_large() -> Iterator[Resource]:
+        """Yield the resources up to the next with many dependencies (one per item of a large test), kept in `large`."""
+        for resource in remaining:
+            if len(resource.dependencies) > _BATCH:
+                large.append(resource)
+                return
+            yield resource
+
     with out.element(resources_tag):
-        start = 0
-        for end, resource in enumerate(resources):
-            if len(resource.dependencies) > _BATCH:  # one per item of a large test: its children are batched
-                out.write_each(resources[start:end], add_resource)
-                start = end + 1
-                with out.element(resource_tag, attributes(resource)):
-                    out.write_each([resource.metadata] if resource.metadata else [], add_metadata)
-                    out.write_each(resource.files, add_file)
-                    out.write_each(resource.dependencies, add_dependency)
-        out.write_each(resources[start:], add_resource)
+        out.write_each(until_large(), add_resource)
+        while large:  # its children are batched
+            resource = large.pop()
+            with out.element(resource_tag, attributes(resource)):
+                out.write_each([resource.metadata] if resource.metadata else [], add_metadata)
+                out.write_each(resource.files, add_file)
+                out.write_each(resource.dependencies, add_dependency)
+            out.write_each(until_large(), add_resource)
 
 
-def unlisted_members(resources: list[Resource], members: list[str]) -> tuple[list[str], list[str]]:
+def unlisted_members(resources: Iterable[Resource], members: list[str]) -> tuple[list[str], list[str]]:
     """Return (members no resource lists, listed files that are not members); both empty for a sound package."""
     listed = {path for resource in resources for path in resource.files}
     present = set(members) - {MANIFEST}
     return sorted(present - listed), sorted(listed - present)
 
 
-def assert_complete(resources: list[Resource], members: list[str]) -> None:
+def assert_complete(resources: Iterable[Resource], members: list[str]) -> None:
     """Raise AssertionError unless the resources list exactly the package's members (a writer bug otherwise)."""
     extra, missing = unlisted_members(resources, members)
     if extra or missing:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from typing import Callable
+from typing import Callable, Iterator
 
 from ... import ids
 from ...model import Quiz
@@ -12,7 +12,7 @@ from ...packaging.package import MANIFEST, Lazy, Package
 from ..base import BuildContext, Writer
 from ...packaging.xsd import SchemaSet
 from .check import check
-from .items import interaction_type
+from .items import interaction_type, question_title
 from .manifest import ITEM_TYPE, TEST_TYPE, imsmanifest, item_metadata
 from .templates import ItemFactory
 from .test import TEST_PART, assessment_test
@@ -22,7 +22,7 @@ TEST_FILE = "test.xml"
 
 def question_titles(quiz: Quiz) -> dict[str, str]:
     """Return each question's title: its own, or "Question N" by its position in the quiz."""
-    return {q.id: q.title or f"Question {n}" for n, q in enumerate(quiz.questions, start=1)}
+    return {q.id: question_title(q, n) for n, q in enumerate(quiz.questions, start=1)}
 
 
 def build(quiz: Quiz, ctx: BuildContext) -> Package:
@@ -33,43 +33,68 @@ def build(quiz: Quiz, ctx: BuildContext) -> Package:
     canvas_shuffle_id = None
     if quiz.settings.shuffle_choices and not quiz.settings.shuffle_questions:
         canvas_shuffle_id = ids.unique("shuffle-answers", taken_ids)
+    del taken_ids
 
-    titles = question_titles(quiz)
     items = ItemFactory(quiz)
     taken_files = {TEST_FILE.lower(), MANIFEST.lower()}
     members: dict[str, Callable[[], bytes]] = {}
     hrefs: dict[str, str] = {}
-    resources: list[Resource] = []
-    metadata = {}
-    for question in quiz.questions:
+    for number, question in enumerate(quiz.questions, start=1):
         href = "items/" + ids.unique_file_name(question.id, ".xml", taken_files)
-        kind = interaction_type(question)
-        if kind not in metadata:
-            metadata[kind] = (item_metadata(kind),)  # one element (and tuple) serves every item of a kind
         hrefs[question.id] = href
         # Every member is made when the zip is written, one at a time (templates make items
         # cheap; the test and the manifest are streamed), so a large package never sits in memory.
-        members[href] = items.member(question, titles[question.id])
-        # identifier, type, href, files, dependencies, metadata (positional: a quarter of the cost)
-        resources.append(Resource(f"ITEM-{question.id}", ITEM_TYPE, href, (href,), (), metadata[kind]))
+        members[href] = items.member(question, number)
+    del taken_files
     # The test and the manifest are made as items are, by member workers for a large quiz; their cost
     # (in items, measured) lets the workers share the work out evenly (see packaging/workers.py).
     questions = len(hrefs)
     members[TEST_FILE] = Lazy(functools.partial(
         assessment_test, quiz, section_ids, hrefs, ctx.generator, canvas_shuffle_id, test_part_id
     ), cost=questions // 4)
-    resources.append(
-        Resource(
-            identifier=f"TEST-{quiz.id}",
-            type=TEST_TYPE,
-            href=TEST_FILE,
-            files=(TEST_FILE,),
-            dependencies=tuple(r.identifier for r in resources),
-        )
-    )
+    resources = _Resources(quiz, hrefs)
     assert_complete(resources, list(members))
-    members[MANIFEST] = Lazy(functools.partial(imsmanifest, quiz, tuple(resources)), cost=questions * 11 // 20)
+    members[MANIFEST] = Lazy(functools.partial(imsmanifest, quiz, resources), cost=questions * 11 // 20)
     return Package.of(f"{quiz.id}-qti21", members)
+
+
+class _Resources:
+    """The manifest's resources: one per item, then the test's, made one at a time as the manifest is written.
+
+    A package of 50,000 items would otherwise hold 50,000 Resource tuples, with their identifiers,
+    from its build until its manifest is written.
+    """
+
+    def __init__(self, quiz: Quiz, hrefs: dict[str, str]):
+        self.quiz, self.hrefs = quiz, hrefs
+        self.test = Resource(f"TEST-{quiz.id}", TEST_TYPE, TEST_FILE, (TEST_FILE,), _ItemIdentifiers(quiz))
+
+    def __len__(self) -> int:
+        return len(self.hrefs) + 1
+
+    def __iter__(self) -> Iterator[Resource]:
+        metadata: dict[str, tuple] = {}
+        for question in self.quiz.questions:
+            kind = interaction_type(question)
+            if kind not in metadata:
+                metadata[kind] = (item_metadata(kind),)  # one element (and tuple) serves every item of a kind
+            href = self.hrefs[question.id]
+            # identifier, type, href, files, dependencies, metadata (positional: a quarter of the cost)
+            yield Resource(f"ITEM-{question.id}", ITEM_TYPE, href, (href,), (), metadata[kind])
+        yield self.test
+
+
+class _ItemIdentifiers:
+    """The test resource's dependencies: the identifier of every item resource, in order, made as they are read."""
+
+    def __init__(self, quiz: Quiz):
+        self.quiz = quiz
+
+    def __len__(self) -> int:
+        return sum(len(section.questions) for section in self.quiz.sections)
+
+    def __iter__(self) -> Iterator[str]:
+        return (f"ITEM-{question.id}" for question in self.quiz.questions)
 
 
 WRITER = Writer(

@@ -39,6 +39,11 @@ def response_identifier(question: Question) -> str:
     return "TF_RESPONSE" if canvas_true_false(question) else "RESPONSE"
 
 
+def question_title(question: Question, number: int) -> str:
+    """Return the title of the `number`th question of a quiz (from 1): its own, or "Question N"."""
+    return question.title or f"Question {number}"
+
+
 def interaction_type(question: Question) -> str:
     match question:
         case SingleChoice() | MultipleResponse() | TrueFalse():

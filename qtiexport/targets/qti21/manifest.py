@@ -5,7 +5,7 @@ The manifest is streamed (packaging/imscp.py): a package of 50,000 items lists 5
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Collection
 
 from lxml import etree
 
@@ -84,7 +84,7 @@ def item_metadata(interaction: str) -> etree._Element:
     return QMD.qtiMetadata(QMD.interactionType(interaction))
 
 
-def imsmanifest(quiz: Quiz, resources: Sequence[Resource]) -> bytes:
+def imsmanifest(quiz: Quiz, resources: Collection[Resource]) -> bytes:
     """Return imsmanifest.xml listing `resources`; the package's version of the QTI package schema is 1.0.0."""
 
     def content(out: XmlWriter) -> None:

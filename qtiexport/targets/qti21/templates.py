@@ -34,7 +34,7 @@ from lxml import etree
 
 from ..._xml import serialize, xml_decimal
 from ...model import Choice, Feedback, MultipleResponse, Question, Quiz, SingleChoice, TrueFalse
-from .items import assessment_item, canvas_true_false, inline_text, paragraphs
+from .items import assessment_item, canvas_true_false, inline_text, paragraphs, question_title
 
 _MARKER = re.compile("\ue000([0-9]+)[a-z]*\ue001")  # a hint may follow the index (see describe)
 
@@ -281,20 +281,23 @@ class ItemFactory:
             return serialize(self.build(question, self.quiz, title))
         return template.serialized(values)
 
-    def member(self, question: Question, title: str) -> Callable[[], bytes]:
-        """Return a function of no arguments that makes the serialized item: a lazy package member."""
-        return _ItemMember(self, question, title)
+    def member(self, question: Question, number: int) -> Callable[[], bytes]:
+        """Return a function of no arguments that makes the serialized item of the `number`th question: a lazy package member."""
+        return _ItemMember(self, question, number)
 
 
 class _ItemMember:
-    """ItemFactory.member(): one small object per item, which a package of 50,000 items holds until zipped."""
+    """ItemFactory.member(): one small object per item, which a package of 50,000 items holds until zipped.
 
-    __slots__ = ("factory", "question", "title")
+    It keeps the question's number rather than its title, which most questions do not have.
+    """
 
-    def __init__(self, factory: ItemFactory, question: Question, title: str):
+    __slots__ = ("factory", "question", "number")
+
+    def __init__(self, factory: ItemFactory, question: Question, number: int):
         self.factory = factory
         self.question = question
-        self.title = title
+        self.number = number
 
     def __call__(self) -> bytes:
-        return self.factory.serialized(self.question, self.title)
+        return self.factory.serialized(self.question, question_title(self.question, self.number))

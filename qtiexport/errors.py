@@ -66,6 +66,9 @@ class InputError(QtiexportError):
         count = len(self.diagnostics)
         super().__init__(f"{source}: {count} problem{'s' if count != 1 else ''} found")
 
+    def __reduce__(self):  # pickled with its arguments: a member worker's InputError reaches the writer whole
+        return type(self), (self.source, self.diagnostics)
+
     def __str__(self) -> str:
         return "\n".join(str(d) for d in self.diagnostics) or super().__str__()
 
@@ -82,6 +85,9 @@ class UnknownTargetError(UsageError):
         self.known = tuple(known)
         super().__init__(f"unknown target {name!r}; choose one of: {', '.join(self.known)}")
 
+    def __reduce__(self):  # as InputError's
+        return type(self), (self.name, self.known)
+
 
 class BuildError(QtiexportError):
     """A valid quiz cannot be turned into a package for a target (for example, too large for SCORM 1.2)."""
@@ -93,6 +99,9 @@ class BuildError(QtiexportError):
         self.diagnostics = tuple(sorted(diagnostics, key=Diagnostic.sort_key))
         super().__init__("\n".join(str(d) for d in self.diagnostics))
 
+    def __reduce__(self):  # as InputError's
+        return type(self), (self.source, self.diagnostics)
+
 
 class OutputError(QtiexportError):
     """A package could not be written (disk full, read-only folder); nothing was left half-written."""
@@ -103,6 +112,9 @@ class OutputError(QtiexportError):
         self.path = path
         self.reason = reason
         super().__init__(f"{path}: cannot write the package: {reason}; the previous file, if any, is unchanged")
+
+    def __reduce__(self):  # as InputError's
+        return type(self), (self.path, self.reason)
 
     @classmethod
     def of(cls, path: str | os.PathLike, exc: OSError) -> OutputError:

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 import qtiexport
 from qtiexport.cli import cli
+from qtiexport.errors import BuildError, Diagnostic, InputError, OutputError, UnknownTargetError
 from qtiexport.packaging import zipwriter
 from support import REPO
 
@@ -216,3 +217,17 @@ def test_parallel_keep_going_still_fails_for_a_source_a_target_cannot_build(tmp_
     assert result.exit_code == 1
     assert "cmi.suspend_data" in result.stderr and "1 source failed" in result.stderr
     assert sorted(p.name for p in out.iterdir()) == ["minimal-qti21.zip", "minimal-scorm12.zip"]  # all or nothing per source
+
+
+@pytest.mark.parametrize("error", [
+    InputError("quiz.json", [Diagnostic("/title", "a problem", line=2, column=3, file="quiz.json")]),
+    BuildError("quiz.json", [Diagnostic("", "too large", file="quiz.json")]),
+    OutputError("dist/q.zip", "No space left on device"),
+    UnknownTargetError("qti99", ["qti21", "scorm12"]),
+], ids=lambda e: type(e).__name__)
+def test_library_errors_survive_pickling(error):
+    """A member worker sends the error a lazy member raised to the writer, pickled: it must arrive whole."""
+    import pickle
+
+    copy = pickle.loads(pickle.dumps(error))
+    assert type(copy) is type(error) and str(copy) == str(error) and vars(copy) == vars(error)

@@ -112,22 +112,26 @@ def _walk_verdict(fd: int) -> bytes:
     Each question is checked against the schema's question definition and the semantic checks
     as it is read; the rest of the quiz (the skeleton) against the whole schema, each array of
     questions standing in as one valid question (or none, for an empty one: the schema puts no
-    other condition on them). Text that may hold a character XML cannot carry sends the file to
-    the reader's careful path, which says exactly where.
+    other condition on them). Text is looked through for characters XML cannot carry only from
+    the first window whose text may hold one (as semantic_problems does for the whole text).
     """
     ids: set = set()
+    screened = [False]  # a window's text may hold such a character
+
+    def on_text(text: str) -> None:
+        screened[0] = screened[0] or build._may_hold_non_xml(text)
 
     def on_question(section, index, value, start, text) -> None:
         if not (schema.is_valid_question(value) and build.question_fine(value, ids)):
             raise _Invalid
-
-    def on_text(text: str) -> None:
-        if build._may_hold_non_xml(text):
+        if screened[0] and any(build._text_problems(value, [])):
             raise _Invalid
 
     try:
         walked = stream.walk(fd, on_question, on_text=on_text)
     except (_Invalid, stream.NotStreamable):
+        return b"0"
+    if screened[0] and any(build._text_problems(walked.skeleton, [])):
         return b"0"
     skeleton = dict(walked.skeleton)
     sections = skeleton.get("sections")

@@ -118,3 +118,61 @@ def test_the_command_reports_an_invalid_source_as_before_and_leaves_no_folder(tm
     assert during.exit_code == before.exit_code != 0
     assert during.output == before.output and "title" in during.output
     assert not (tmp_path / "new").exists()
+
+
+# --- a large source's questions left in the file (reader/deferred.py) ------------------------------------
+
+
+def bank(count: int) -> dict:
+    """A quiz of `count` questions of every kind, with text beyond ASCII: enough items for member workers."""
+    questions = []
+    for n in range(count):
+        kind = ("single_choice", "multiple_response", "true_false")[n % 3]
+        question = {"id": f"q{n}", "type": kind, "prompt": f"Question {n}: ¿qué? — 問題 😀 \"quoted\"\nline two"}
+        if kind == "true_false":
+            question["answer"] = n % 2 == 0
+        else:
+            question["choices"] = [{"id": c, "text": f"{c} {n} é", "correct": c == "B" or (kind != "single_choice" and c == "D")}
+                                   for c in "ABCD"]
+        if n % 7 == 0:
+            question["points"] = 2.5
+            question["feedback"] = {"general": f"Because {n}."}
+        questions.append(question)
+    return {"id": "bank", "title": "Bank", "sections": [{"id": "s1", "title": "One", "questions": questions[:count // 2]},
+                                                        {"id": "s2", "title": "Two", "questions": questions[count // 2:]}]}
+
+
+@pytest.mark.parametrize("name", [p.name for p in (REPO / "examples").glob("*.json")] + ["bank"])
+def test_a_source_left_in_its_file_gives_the_packages_of_a_plain_load(tmp_path: Path, concurrent_always, name):
+    if name == "bank":
+        source = tmp_path / "bank.json"
+        source.write_text(json.dumps(bank(300), ensure_ascii=False, indent=2), encoding="utf-8")
+    else:
+        source = REPO / "examples" / name
+    deferred_build = build_file(source, TARGETS, folder(tmp_path / "deferred"))  # loads with defer=True
+    plain = build_file(source, TARGETS, folder(tmp_path / "plain"), quiz=reader.load(source))
+    assert deferred_build.failure is None and len(deferred_build.written) == 2
+    for mine, reference in zip(deferred_build.written, plain.written, strict=True):
+        assert mine.read_bytes() == reference.read_bytes()
+
+
+def test_the_command_reports_a_source_changed_during_its_build_and_writes_nothing(tmp_path: Path, monkeypatch):
+    source = tmp_path / "bank.json"
+    source.write_text(json.dumps(bank(300), indent=2), encoding="utf-8")
+    monkeypatch.setattr(reader, "CONCURRENT_MIN_CHARS", 0)
+    load_pending = reader.load_pending
+
+    def then_changed(path, **kwargs):
+        pending = load_pending(path, **kwargs)
+        pending.confirm()  # the check passed; now the file changes before the items are made
+        raw = source.read_bytes()
+        source.write_bytes(raw.replace(b"Question 299:", b"Question 2999"))
+        return pending
+
+    monkeypatch.setattr(reader, "load_pending", then_changed)
+    out = tmp_path / "dist"
+    result = CliRunner().invoke(cli, ["build", str(source), "-o", str(out), "-t", "qti21"])
+    assert result.exit_code == InputError.exit_code
+    assert "the file changed while its packages were being built; build again" in result.output
+    assert "Traceback" not in result.output
+    assert not out.exists()

@@ -38,7 +38,7 @@ def load_pending(source: str | os.PathLike, *, defer: bool = False) -> PendingQu
     being waited for here. Raises InputError, as load() does, for every problem already known.
 
     With `defer`, a large source's questions may be left in the file, read again when a writer
-    asks for their text (reader/deferred.py): memory then grows by some 0.2 KB a question rather
+    asks for their text (reader/deferred.py): the model then takes about 0.3 KB a question rather
     than 2.6 KB. Such a quiz is usable only until the PendingQuiz is closed, so this is for a build
     that closes it when its packages are written.
     """

@@ -60,7 +60,7 @@ class SourceFile:
         data = os.pread(self.fd, self.sizes[index], self.starts[index])
         if len(data) != self.sizes[index] or zlib.crc32(data) != self.crcs[index]:
             raise InputError(self.origin, [Diagnostic("", CHANGED, file=self.origin)])
-        model = self._convert.question(json.loads(data, parse_int=stream._int), deferred.pointer)
+        model = self._convert.question(json.loads(data), deferred.pointer)  # bytes the checks passed
         self._last = (deferred, model)
         return model
 
@@ -106,7 +106,8 @@ def read_deferred(fd: int, origin: str, *, window: int = stream.WINDOW) -> tuple
     """Return the quiz in the open file `fd`, its questions deferred (see the module), and what the walk read.
 
     The data is not checked here: the caller must have it checked (see concurrent.start_walk) before
-    trusting the quiz. Raises NotStreamable for a file to be read whole, and any exception the
+    trusting the quiz; that child also refuses what this walk lets pass (duplicate keys within a
+    question, NaN). Raises NotStreamable for a file to be read whole, and any exception the
     conversion of unchecked data may raise. On success the quiz owns `fd`: closing the SourceFile
     (`source_of(quiz)`) closes it.
     """
@@ -130,7 +131,7 @@ def read_deferred(fd: int, origin: str, *, window: int = stream.WINDOW) -> tuple
         put(q, "_choice_count", 2 if kind == "true_false" else len(value["choices"]))
         questions[section].append(q)
 
-    walked = stream.walk(fd, on_question, window=window)
+    walked = stream.walk(fd, on_question, window=window, strict=False)  # the checking child's walk is strict
     skeleton = walked.skeleton
     for i, section in enumerate(skeleton.get("sections", ())):
         if isinstance(section["questions"], stream.Questions):

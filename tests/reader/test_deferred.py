@@ -275,6 +275,21 @@ def _child_after(fd: int):
     return Late()
 
 
+@pytest.mark.parametrize("inside", ['"id": "again", ', '"points": NaN, '], ids=["duplicate-key", "nan"])
+def test_what_only_the_strict_walk_refuses_inside_a_question_is_reported_as_ever(tmp_path: Path, inside):
+    """The main process walks questions as json.loads parses them; the child's strict walk sends such a file
+    to the careful path, which reports it."""
+    text = quiz_sources()[0].read_text(encoding="utf-8")
+    at = text.index('"type"')  # in the first question
+    path = tmp_path / "quiz.json"
+    path.write_text(text[:at] + inside + text[at:], encoding="utf-8")
+    with pytest.raises(InputError) as plain:
+        reader.load(path)
+    with pytest.raises(InputError) as raised:
+        reader.load_pending(path, defer=True).confirm()
+    assert raised.value.diagnostics == plain.value.diagnostics
+
+
 def test_an_unusual_file_takes_the_plain_path(tmp_path: Path):
     path = tmp_path / "quiz.json"
     path.write_text(quiz_sources()[0].read_text(encoding="utf-8").replace('"id"', '"id": "first", "id"', 1),

@@ -10,6 +10,7 @@ Small windows cut every token at every place; a refusal must be NotStreamable, n
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
 import zlib
@@ -40,14 +41,14 @@ class Call:
     text: str
 
 
-def walk_bytes(raw: bytes, window: int = stream.WINDOW, on_text=None) -> tuple[stream.Walked, list[Call]]:
+def walk_bytes(raw: bytes, window: int = stream.WINDOW, on_text=None, strict: bool = True) -> tuple[stream.Walked, list[Call]]:
     """Walk `raw` (written to a temporary file, opened with os.open) with `window`: return the Walked and the calls."""
     calls: list[Call] = []
     path = Path(_FOLDER.name) / "quiz.json"
     path.write_bytes(raw)
     fd = os.open(path, os.O_RDONLY)
     try:
-        walked = stream.walk(fd, lambda *args: calls.append(Call(*args)), window=window, on_text=on_text)
+        walked = stream.walk(fd, lambda *args: calls.append(Call(*args)), window=window, on_text=on_text, strict=strict)
     finally:
         os.close(fd)
     return walked, calls
@@ -461,3 +462,25 @@ def test_any_valid_source_walks_as_json_loads_reads_it(source, indent, ensure_as
     walked, calls = check_walk(raw, window)
     assert [c.value for c in calls] == strategies.source_questions(source)
     assert exact(rebuild(walked.skeleton, calls)) == exact(source)
+
+
+# --- the plain walk (strict=False): the deferred reader's, whose result counts only after a strict walk ---
+
+
+@pytest.mark.parametrize("path", quiz_sources(), ids=lambda p: p.name)
+@pytest.mark.parametrize("window", [3, 64, stream.WINDOW])
+def test_the_plain_walk_reads_a_plain_source_as_the_strict_walk_does(path, window):
+    raw = path.read_bytes()
+    assert walk_bytes(raw, window, strict=False) == walk_bytes(raw, window)
+
+
+def test_the_plain_walk_lets_through_inside_values_what_the_strict_walk_refuses():
+    """Inside a value it parses as json.loads does; the walk's own levels (the quiz, sections) still refuse duplicates."""
+    question = '{"id": "q", "id": "r", "type": "true_false", "prompt": NaN, "answer": true}'
+    raw = ('{"id": "quiz", "title": "T", "questions": [' + question + ']}').encode()
+    with pytest.raises(stream.NotStreamable):
+        walk_bytes(raw)
+    walked, calls = walk_bytes(raw, strict=False)
+    assert calls[0].value["id"] == "r" and math.isnan(calls[0].value["prompt"])
+    with pytest.raises(stream.NotStreamable):
+        walk_bytes(b'{"id": "a", "id": "b", "questions": []}', strict=False)

@@ -40,6 +40,7 @@ def forking_despite_test_threads(monkeypatch):
 @pytest.fixture
 def concurrent_always(monkeypatch):
     monkeypatch.setattr(reader, "CONCURRENT_MIN_CHARS", 0)
+    monkeypatch.setattr(reader, "DEFER_MIN_BYTES", 0)  # and questions left in the file (with defer=True)
 
 
 def folder(path: Path) -> Path:
@@ -160,6 +161,7 @@ def test_the_command_reports_a_source_changed_during_its_build_and_writes_nothin
     source = tmp_path / "bank.json"
     source.write_text(json.dumps(bank(300), indent=2), encoding="utf-8")
     monkeypatch.setattr(reader, "CONCURRENT_MIN_CHARS", 0)
+    monkeypatch.setattr(reader, "DEFER_MIN_BYTES", 0)
     load_pending = reader.load_pending
 
     def then_changed(path, **kwargs):

@@ -16,6 +16,11 @@ from . import build, concurrent, deferred, jsontext, schema
 __all__ = ["PendingQuiz", "load", "load_pending", "load_text", "locate", "source_files"]
 
 CONCURRENT_MIN_CHARS = 1 << 20  # text from which the schema check runs in a forked child, beside the conversion
+# File size from which load_pending(defer=True) leaves questions in the file. A question read again
+# costs each target some 25 µs (parse and convert) where a question held costs nothing, and a held
+# quiz takes about 3.4 times its source's size: 8 MiB (some 10,000 questions, a model of about
+# 30 MB) is where memory starts to matter more than that time.
+DEFER_MIN_BYTES = 8 << 20
 
 
 def load(source: str | os.PathLike | dict) -> Quiz:
@@ -37,9 +42,9 @@ def load_pending(source: str | os.PathLike, *, defer: bool = False) -> PendingQu
     unless the source is valid: the check of a large source then overlaps that work instead of
     being waited for here. Raises InputError, as load() does, for every problem already known.
 
-    With `defer`, a large source's questions may be left in the file, read again when a writer
-    asks for their text (reader/deferred.py): the model then takes about 0.3 KB a question rather
-    than 2.6 KB. Such a quiz is usable only until the PendingQuiz is closed, so this is for a build
+    With `defer`, the questions of a source of `DEFER_MIN_BYTES` or more may be left in the file,
+    read again when a writer asks for their text (reader/deferred.py): the model then takes about
+    0.3 KB a question rather than 2.6 KB. Such a quiz is usable only until the PendingQuiz is closed, so this is for a build
     that closes it when its packages are written.
     """
     path = Path(source)
@@ -99,7 +104,7 @@ def _load_deferred(path: Path) -> PendingQuiz | None:
     child = quiz = None
     try:
         info = os.fstat(fd)
-        if stat.S_ISREG(info.st_mode) and info.st_size >= CONCURRENT_MIN_CHARS:
+        if stat.S_ISREG(info.st_mode) and info.st_size >= max(DEFER_MIN_BYTES, CONCURRENT_MIN_CHARS):
             child = concurrent.start_walk(fd)
         if child is not None:
             quiz, walked = deferred.read_deferred(fd, str(path))

@@ -2,8 +2,8 @@
 
 A quiz read with `load_pending(path, defer=True)` must equal the quiz `load(path)` makes, hold no
 question text of its own, notice a file changed under it, and never be trusted on a verdict the
-checks of the whole data would not give. The tests lower `CONCURRENT_MIN_CHARS` to 0 so that small
-sources take that path.
+checks of the whole data would not give. The tests lower `CONCURRENT_MIN_CHARS` and
+`DEFER_MIN_BYTES` to 0 so that small sources take that path.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ KINDS = (model.SingleChoice, model.MultipleResponse, model.TrueFalse)
 def deferred_always(monkeypatch):
     """Every source is large enough, and the child may fork even with a test's threads about."""
     monkeypatch.setattr(reader, "CONCURRENT_MIN_CHARS", 0)
+    monkeypatch.setattr(reader, "DEFER_MIN_BYTES", 0)
     monkeypatch.setattr(concurrent, "forking_is_safe", lambda: True)
 
 
@@ -111,6 +112,16 @@ def test_a_deferred_quiz_holds_no_question_text(tmp_path: Path):
         assert texts and not held & set(texts)
         assert {q.id for q in quiz.questions} <= held  # ids stay: every writer needs them all at once
     finally:
+        pending.close()
+
+
+def test_only_a_source_of_defer_min_bytes_or_more_is_left_in_its_file(monkeypatch):
+    path = quiz_sources()[0]
+    size = path.stat().st_size
+    for threshold, left in ((size + 1, False), (size, True)):
+        monkeypatch.setattr(reader, "DEFER_MIN_BYTES", threshold)
+        quiz, pending = read(path)
+        assert (deferred.source_of(quiz) is not None) == left
         pending.close()
 
 

@@ -104,29 +104,43 @@ class XmlWriter:
         self._line()
         self._xf.write(detached)
 
-    def write_each(self, items: Iterable[T], add: Callable[[etree._Element, T], object]) -> None:
+    def write_each(self, items: Iterable[T], add: Callable[[etree._Element, T], object],
+                   refill: Callable[[etree._Element, T, T], bool] | None = None) -> None:
         """Write, at the current depth, the elements `add(parent, item)` appends to `parent` for each of `items`.
 
         `add` may append any number of elements (and their descendants), by SubElement or by
-        appending copies; `parent` stands in for the element being written into.
+        appending copies; `parent` stands in for the element being written into. With `refill`,
+        `add` appends exactly one element, and the elements of a batch already written are
+        offered again, in order, to the items of the next: `refill(element, was, item)`, given the
+        item `element` was last made or filled for, sets in it every value of `item`'s element and
+        returns True, or returns False (another shape) and `add` is called. Setting a few values
+        in place costs much less than copying a template.
         """
         parent = root = etree.Element(f"{self._default or ''}batch", nsmap=self._nsmap)
         for _ in range(self._depth - 1):
             parent = etree.SubElement(parent, f"{self._default or ''}batch")
         parent.append(etree.Comment(_BEFORE))
         after = etree.Comment(_AFTER)
-        pending = 0
+        batch: list[T] = []
+        spare: list[etree._Element] = []  # the elements of the last batch (with `refill`), and their items
+        spare_items: list[T] = []
         for item in items:
-            add(parent, item)
-            pending += 1
-            if pending == _BATCH:
-                self._write_batch(root, parent, after)
-                pending = 0
-        if pending:
+            slot = len(batch)
+            if slot < len(spare) and refill(spare[slot], spare_items[slot], item):
+                parent.append(spare[slot])
+            else:
+                add(parent, item)
+            batch.append(item)
+            if len(batch) == _BATCH:
+                written = self._write_batch(root, parent, after)
+                if refill is not None:
+                    spare, spare_items = written, batch
+                batch = []
+        if batch:
             self._write_batch(root, parent, after)
 
-    def _write_batch(self, root: etree._Element, parent: etree._Element, after: etree._Element) -> None:
-        """Serialize the elements added to `parent` (after the first marker) into the output, then remove them."""
+    def _write_batch(self, root: etree._Element, parent: etree._Element, after: etree._Element) -> list:
+        """Serialize the elements added to `parent` (after the first marker) into the output; remove and return them."""
         parent.append(after)
         text = etree.tostring(root, encoding="UTF-8", pretty_print=True)
         start = text.index(_BEFORE_BYTES) + len(_BEFORE_BYTES)
@@ -135,7 +149,9 @@ class XmlWriter:
             self._xf.flush()  # what lxml holds goes out first
             self._out.write(text[start:end])
             self._count += 1
+        written = parent[1:-1]
         del parent[1:]
+        return written
 
     def write(self, element: etree._Element) -> None:
         """Write `element`, built whole, and its descendants; none may hold both text and child elements."""
@@ -257,9 +273,12 @@ def write_resources(out: XmlWriter, namespace: str, resources: Collection[Resour
     # of the first of them.
     templates: dict[tuple, etree._Element] = {}
 
+    def shape_of(resource: Resource) -> tuple:
+        return (resource.type, resource.href is None, resource.attributes, id(resource.metadata),
+                len(resource.files), len(resource.dependencies))
+
     def add_resource(parent: etree._Element, resource: Resource) -> None:
-        shape = (resource.type, resource.href is None, resource.attributes, id(resource.metadata),
-                 len(resource.files), len(resource.dependencies))
+        shape = shape_of(resource)
         template = templates.get(shape)
         if template is None:
             made = etree.SubElement(parent, resource_tag, attributes(resource))
@@ -272,6 +291,10 @@ def write_resources(out: XmlWriter, namespace: str, resources: Collection[Resour
             templates[shape] = made.__copy__()
             return
         made = template.__copy__()
+        fill(made, resource)
+        parent.append(made)
+
+    def fill(made: etree._Element, resource: Resource) -> None:
         made.set("identifier", resource.identifier)
         if resource.href is not None:
             made.set("href", resource.href)
@@ -280,7 +303,16 @@ def write_resources(out: XmlWriter, namespace: str, resources: Collection[Resour
             child.set("href", path)
         for identifier, child in zip(resource.dependencies, children):
             child.set("identifierref", identifier)
-        parent.append(made)
+
+    def refill(made: etree._Element, was: Resource, resource: Resource) -> bool:
+        if shape_of(was) != shape_of(resource):
+            return False
+        fill(made, resource)
+        return True
+
+    def refill_dependency(made: etree._Element, was: str, identifier: str) -> bool:
+        made.set("identifierref", identifier)
+        return True
 
     if not resources:
         out.leaf(resources_tag)
@@ -297,14 +329,14 @@ def write_resources(out: XmlWriter, namespace: str, resources: Collection[Resour
             yield resource
 
     with out.element(resources_tag):
-        out.write_each(until_large(), add_resource)
+        out.write_each(until_large(), add_resource, refill)
         while large:  # its children are batched
             resource = large.pop()
             with out.element(resource_tag, attributes(resource)):
                 out.write_each([resource.metadata] if resource.metadata else [], add_metadata)
                 out.write_each(resource.files, add_file)
-                out.write_each(resource.dependencies, add_dependency)
-            out.write_each(until_large(), add_resource)
+                out.write_each(resource.dependencies, add_dependency, refill_dependency)
+            out.write_each(until_large(), add_resource, refill)
 
 
 def unlisted_members(resources: Iterable[Resource], members: list[str]) -> tuple[list[str], list[str]]:

@@ -177,3 +177,37 @@ def test_many_resources_of_few_shapes(monkeypatch_batch, batch):
     got = stream_document(ROOT, ROOT_ATTRIB, NSMAP, lambda out: write_resources(out, A, resources))
     assert got == built_resources(resources)
     assert got.count(b"<dependency ") == 10 and b"items/9 &amp; &lt;x&gt;.xml" in got
+
+
+@pytest.mark.parametrize("batch", [1, 2, 3, 7, 256])
+@pytest.mark.parametrize("pattern", ["one-shape", "alternating", "runs", "irregular"])
+def test_elements_refilled_in_place_have_the_bytes_of_elements_made_anew(monkeypatch_batch, batch, pattern):
+    """write_each() with `refill`: elements of a written batch set again for the next batch's items, where
+    the shapes agree, give the bytes of elements made for each item."""
+    monkeypatch_batch(batch)
+    shapes = {"one-shape": lambda n: 0, "alternating": lambda n: n % 2, "runs": lambda n: n // 5 % 3,
+              "irregular": lambda n: (n * n + 3 * n) % 4}[pattern]
+    items = [(shapes(n), f"value {n} & <{n}>") for n in range(23)]
+    made, refilled = [], []
+
+    def add(parent, item):
+        shape, value = item
+        element = etree.SubElement(parent, f"{{{A}}}item{shape}", value=value)
+        etree.SubElement(element, f"{{{A}}}part", value=value[::-1])
+        made.append(item)
+
+    def refill(element, was, item):
+        if was[0] != item[0]:
+            return False
+        element.set("value", item[1])
+        element[0].set("value", item[1][::-1])
+        refilled.append(item)
+        return True
+
+    def content(refilling):
+        return lambda out: out.write_each(items, add, refill if refilling else None)
+
+    assert stream_document(ROOT, ROOT_ATTRIB, NSMAP, content(True)) == stream_document(ROOT, ROOT_ATTRIB, NSMAP, content(False))
+    assert len(made) == len(items) + (len(items) - len(refilled))  # the plain pass made them all
+    if pattern == "one-shape" and batch < len(items):
+        assert len(refilled) == len(items) - batch  # every item after the first batch

@@ -34,20 +34,28 @@ class _ItemRefs:
 
     def add(self, parent: etree._Element, question: Question) -> None:
         """Append the assessmentItemRef of `question` to `parent`."""
-        weight = self.weights.get(question.points)
-        if weight is None:
-            weight = self.weights[question.points] = xml_decimal(question.points)
         if self.template is None:
             # Canvas joins references to items by identifier (never by href) and takes the points
             # from weight@value as absolute points; outcomeProcessing sums SCORE without weights.
             self.template = etree.SubElement(parent, _ITEM_REF, identifier=question.id, href=self.hrefs[question.id])
-            etree.SubElement(self.template, _WEIGHT, identifier="W", value=weight)
+            etree.SubElement(self.template, _WEIGHT, identifier="W", value=self._weight(question.points))
             return
         made = self.template.__copy__()
+        self.refill(made, None, question)
+        parent.append(made)
+
+    def refill(self, made: etree._Element, was: Question | None, question: Question) -> bool:
+        """Set in `made`, a copy of the template (perhaps already written), every value of `question`'s reference."""
         made.set("identifier", question.id)
         made.set("href", self.hrefs[question.id])
-        made[0].set("value", weight)
-        parent.append(made)
+        made[0].set("value", self._weight(question.points))
+        return True  # every reference has the template's shape (see XmlWriter.write_each)
+
+    def _weight(self, points) -> str:
+        weight = self.weights.get(points)
+        if weight is None:
+            weight = self.weights[points] = xml_decimal(points)
+        return weight
 
 
 def assessment_section(
@@ -75,9 +83,9 @@ def assessment_section(
             # nothing in a QTI delivery engine, so this says "shuffle answers" to Canvas alone.
             with out.element(_SECTION, {"identifier": canvas_shuffle_id, "title": title, "visible": "false"}):
                 out.leaf(_ORDERING, {"shuffle": "true"})
-                out.write_each(questions[:1], item_refs.add)
+                out.write_each(questions[:1], item_refs.add, item_refs.refill)
             questions = questions[1:]
-        out.write_each(questions, item_refs.add)
+        out.write_each(questions, item_refs.add, item_refs.refill)
 
 
 def outcome_processing(quiz: Quiz) -> etree._Element:

@@ -73,10 +73,15 @@ def walk(fd: int, on_question: OnQuestion, *, window: int = WINDOW,
 
 
 def _top_value(text: _Text, key: str, on_question: OnQuestion) -> object:
-    if key == "questions" and text.peek() == "[":
-        return Questions(_array(text, lambda j: _question(text, None, j, on_question)))
     if key == "sections" and text.peek() == "[":
         return _sections(text, on_question)
+    return _value(text, key, None, on_question)
+
+
+def _value(text: _Text, key: str, section: int | None, on_question: OnQuestion) -> object:
+    """Read the value of the member `key` of the quiz or of section `section`: an array of questions question by question."""
+    if key == "questions" and text.peek() == "[":
+        return Questions(_items(text, "[", "]", lambda j: _question(text, section, j, on_question)))
     return text.value()
 
 
@@ -87,10 +92,9 @@ def _sections(text: _Text, on_question: OnQuestion) -> list:
         if text.peek() != "{":
             out.append(text.value())
             return
-        out.append(_object(text, lambda key: Questions(_array(text, lambda j: _question(text, i, j, on_question)))
-                           if key == "questions" and text.peek() == "[" else text.value()))
+        out.append(_object(text, lambda key: _value(text, key, i, on_question)))
 
-    _array(text, section)
+    _items(text, "[", "]", section)
     return out
 
 
@@ -102,12 +106,9 @@ def _question(text: _Text, section: int | None, index: int, on_question: OnQuest
 
 def _object(text: _Text, value_of: Callable[[str], object]) -> dict:
     """Read the object at the current position, each member's value by `value_of(key)`."""
-    text.take("{")
     out: dict = {}
-    if text.space() == "}":
-        text.take("}")
-        return out
-    while True:
+
+    def member(_index: int) -> None:
         key = text.key()
         if key in out:
             raise NotStreamable(f"duplicate key {key!r}")
@@ -115,20 +116,17 @@ def _object(text: _Text, value_of: Callable[[str], object]) -> dict:
         text.take(":")
         text.space()
         out[key] = value_of(key)
-        following = text.space()
-        text.take(following)
-        if following == "}":
-            return out
-        if following != ",":
-            raise NotStreamable("expected , or }")
-        text.space()
+
+    _items(text, "{", "}", member)
+    return out
 
 
-def _array(text: _Text, each: Callable[[int], object]) -> int:
-    """Read the array at the current position, calling `each(index)` at each element; return how many there were."""
-    text.take("[")
-    if text.space() == "]":
-        text.take("]")
+def _items(text: _Text, opening: str, closing: str, each: Callable[[int], object]) -> int:
+    """Read the array or object (`opening`, `closing`) at the current position, calling `each(index)` at
+    each element or member, separated by commas; return how many there were."""
+    text.take(opening)
+    if text.space() == closing:
+        text.take(closing)
         return 0
     count = 0
     while True:
@@ -136,10 +134,10 @@ def _array(text: _Text, each: Callable[[int], object]) -> int:
         count += 1
         following = text.space()
         text.take(following)
-        if following == "]":
+        if following == closing:
             return count
         if following != ",":
-            raise NotStreamable("expected , or ]")
+            raise NotStreamable(f"expected , or {closing}")
         text.space()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copyreg
 import os
 from dataclasses import dataclass, replace
 from typing import Iterable, Literal, Sequence
@@ -54,6 +55,11 @@ class QtiexportError(Exception):
 
     exit_code = 1
 
+    def __reduce__(self):
+        # Unpickled without __init__, whose arguments differ by class (a member worker sends the error
+        # a lazy member raised to the writer): its message and attributes travel as they are.
+        return copyreg.__newobj__, (type(self), *self.args), self.__dict__
+
 
 class InputError(QtiexportError):
     """A quiz source is invalid; carries every diagnostic found, sorted by position."""
@@ -65,9 +71,6 @@ class InputError(QtiexportError):
         self.diagnostics = tuple(sorted(diagnostics, key=Diagnostic.sort_key))
         count = len(self.diagnostics)
         super().__init__(f"{source}: {count} problem{'s' if count != 1 else ''} found")
-
-    def __reduce__(self):  # pickled with its arguments: a member worker's InputError reaches the writer whole
-        return type(self), (self.source, self.diagnostics)
 
     def __str__(self) -> str:
         return "\n".join(str(d) for d in self.diagnostics) or super().__str__()
@@ -85,9 +88,6 @@ class UnknownTargetError(UsageError):
         self.known = tuple(known)
         super().__init__(f"unknown target {name!r}; choose one of: {', '.join(self.known)}")
 
-    def __reduce__(self):  # as InputError's
-        return type(self), (self.name, self.known)
-
 
 class BuildError(QtiexportError):
     """A valid quiz cannot be turned into a package for a target (for example, too large for SCORM 1.2)."""
@@ -99,9 +99,6 @@ class BuildError(QtiexportError):
         self.diagnostics = tuple(sorted(diagnostics, key=Diagnostic.sort_key))
         super().__init__("\n".join(str(d) for d in self.diagnostics))
 
-    def __reduce__(self):  # as InputError's
-        return type(self), (self.source, self.diagnostics)
-
 
 class OutputError(QtiexportError):
     """A package could not be written (disk full, read-only folder); nothing was left half-written."""
@@ -112,9 +109,6 @@ class OutputError(QtiexportError):
         self.path = path
         self.reason = reason
         super().__init__(f"{path}: cannot write the package: {reason}; the previous file, if any, is unchanged")
-
-    def __reduce__(self):  # as InputError's
-        return type(self), (self.path, self.reason)
 
     @classmethod
     def of(cls, path: str | os.PathLike, exc: OSError) -> OutputError:

@@ -44,8 +44,8 @@ def load_pending(source: str | os.PathLike, *, defer: bool = False) -> PendingQu
 
     With `defer`, the questions of a source of `DEFER_MIN_BYTES` or more may be left in the file,
     read again when a writer asks for their text (reader/deferred.py): the model then takes about
-    0.3 KB a question rather than 2.6 KB. Such a quiz is usable only until the PendingQuiz is closed, so this is for a build
-    that closes it when its packages are written.
+    0.3 KB a question rather than 2.6 KB. Such a quiz is usable only until the PendingQuiz is
+    closed, so this is for a build that closes it when its packages are written.
     """
     path = Path(source)
     if defer:

@@ -117,12 +117,18 @@ def question_fine(question: dict, ids: set) -> bool:
 
     For a quiz checked question by question (see concurrent.start_walk); its text is checked apart.
     """
-    identifier = question["id"]
+    if not claim_id(question["id"], ids):
+        return False
+    kind = question["type"]
+    return kind not in _CHOICE_KINDS or _choices_fine(kind, question["choices"])
+
+
+def claim_id(identifier: str, ids: set) -> bool:
+    """Add `identifier` to `ids`; return False if it was there already (sections and questions share one namespace)."""
     if identifier in ids:
         return False
     ids.add(identifier)
-    kind = question["type"]
-    return kind not in _CHOICE_KINDS or _choices_fine(kind, question["choices"])
+    return True
 
 
 def _choices_fine(kind: str, choices: list) -> bool:

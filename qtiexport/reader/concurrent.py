@@ -116,33 +116,31 @@ def _walk_verdict(fd: int) -> bytes:
     the first window whose text may hold one (as semantic_problems does for the whole text).
     """
     ids: set = set()
-    screened = [False]  # a window's text may hold such a character
+    screened = False  # a window's text may hold such a character
 
     def on_text(text: str) -> None:
-        screened[0] = screened[0] or build._may_hold_non_xml(text)
+        nonlocal screened
+        screened = screened or build._may_hold_non_xml(text)
 
     def on_question(section, index, value, start, text) -> None:
         if not (schema.is_valid_question(value) and build.question_fine(value, ids)):
             raise _Invalid
-        if screened[0] and any(build._text_problems(value, [])):
+        if screened and any(build._text_problems(value, [])):
             raise _Invalid
 
     try:
         walked = stream.walk(fd, on_question, on_text=on_text)
     except (_Invalid, stream.NotStreamable):
         return b"0"
-    if screened[0] and any(build._text_problems(walked.skeleton, [])):
+    if screened and any(build._text_problems(walked.skeleton, [])):
         return b"0"
     skeleton = dict(walked.skeleton)
     sections = skeleton.get("sections")
     if isinstance(sections, list):
         skeleton["sections"] = [_stand_in(section) for section in sections]
-        for section in sections:
-            identifier = section.get("id") if isinstance(section, dict) else None
-            if isinstance(identifier, str):
-                if identifier in ids:
-                    return b"0"
-                ids.add(identifier)
+        section_ids = (section.get("id") for section in sections if isinstance(section, dict))
+        if not all(build.claim_id(identifier, ids) for identifier in section_ids if isinstance(identifier, str)):
+            return b"0"
     if not schema.is_valid(_stand_in(skeleton)):
         return b"0"
     return b"1" + token(walked)

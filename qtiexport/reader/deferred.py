@@ -119,7 +119,8 @@ def read_deferred(fd: int, origin: str, *, window: int = stream.WINDOW) -> tuple
 
     def on_question(section: int | None, index: int, value: object, start: int, text: str) -> None:
         kind = value["type"]
-        q = _DEFERRED[kind].__new__(_DEFERRED[kind])
+        cls = _DEFERRED[kind]
+        q = cls.__new__(cls)
         convert.head(q, value, put)
         put(q, "_source", source)
         put(q, "_index", source.add(start, text))
